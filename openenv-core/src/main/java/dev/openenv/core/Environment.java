@@ -1,0 +1,58 @@
+package dev.openenv.core;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * An OpenEnv environment: the thing an agent acts in, one instance per session.
+ *
+ * <p>The server builds instances with a factory and calls every method of one instance from one
+ * thread at a time, so an implementation needs no locking of its own. Lifecycle of an instance:
+ * <pre>
+ *   created ──reset──▶ in episode ──step*──▶ (done) ──reset──▶ in episode …
+ *      │                    │                                     │
+ *      └────────────────────┴──────────── close ──────────────────┴──▶ closed
+ * </pre>
+ * {@code step} before the first {@code reset} is the environment's call: answer it or throw.
+ * Exceptions thrown from any method reach the client as an {@code EXECUTION_ERROR} (WebSocket) or
+ * HTTP 500; the session stays usable.
+ *
+ * @param <A> action record type
+ * @param <O> observation record type
+ * @param <S> state record type
+ */
+public interface Environment<A extends Action, O, S extends State> extends AutoCloseable {
+
+    /**
+     * Starts a new episode.
+     *
+     * @param seed      seed for any randomness, or {@code null}
+     * @param episodeId id the caller wants for the episode, or {@code null} to pick one
+     * @param options   every other key the caller sent with the reset (may be empty, never null)
+     */
+    StepResult<O> reset(Long seed, String episodeId, Map<String, Object> options);
+
+    /** Applies one action. */
+    StepResult<O> step(A action);
+
+    /**
+     * Applies one action within a time budget. The server enforces the budget by interrupting the
+     * calling thread when it runs out; override this to stop earlier or more cleanly. The default
+     * ignores the budget and calls {@link #step(Action)}.
+     */
+    default StepResult<O> step(A action, Duration timeout) {
+        return step(action);
+    }
+
+    /** The current state. Cheap; may be called at any time, also before the first reset. */
+    S state();
+
+    /** Name, description and version shown by {@code GET /metadata}. */
+    default EnvironmentMetadata metadata() {
+        return EnvironmentMetadata.defaultFor(getClass().getSimpleName());
+    }
+
+    /** Releases resources. Called exactly once when the session ends; must not throw for a clean end. */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,173 @@
+package dev.openenv.core.json;
+
+import dev.openenv.core.StepResult;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns protocol values into JSON and back exactly as the Python reference does.
+ *
+ * <ul>
+ *   <li>Record components travel in snake_case, in declaration order; {@code null}s are written.</li>
+ *   <li>A {@link StepResult} becomes the envelope {@code {"observation":{…},"reward":r,"done":d}}, with a
+ *       top-level {@code "metadata"} only when non-empty (what the reference does since PR #805).</li>
+ *   <li>Non-finite numbers are written as {@code null}, never as {@code NaN}.</li>
+ *   <li>Actions are bound with the reference's validation rules; see {@link #decode}.</li>
+ * </ul>
+ * Thread-safe; share one instance.
+ */
+public final class WireCodec {
+    private static final WireCodec STANDARD = new WireCodec();
+
+    private final JsonMapper mapper;
+    private final RecordBinder binder;
+
+    private WireCodec() {
+        SimpleModule finite = new SimpleModule("openenv-finite-numbers");
+        ValueSerializer<Double> doubles = new ValueSerializer<>() {
+            @Override
+            public void serialize(Double value, JsonGenerator gen, SerializationContext ctxt) {
+                if (value.isNaN() || value.isInfinite()) {
+                    gen.writeNull();
+                } else {
+                    gen.writeNumber(value);
+                }
+            }
+        };
+        finite.addSerializer(Double.class, doubles);
+        finite.addSerializer(double.class, doubles);
+        this.mapper = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .addModule(finite)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+        this.binder = new RecordBinder(mapper);
+    }
+
+    /** The shared codec. */
+    public static WireCodec standard() {
+        return STANDARD;
+    }
+
+    /** The underlying Jackson mapper, configured for the wire (snake_case, finite numbers). */
+    public JsonMapper mapper() {
+        return mapper;
+    }
+
+    /**
+     * Parses JSON text.
+     *
+     * @throws MalformedJsonException with the position and reason when the text is not JSON
+     */
+    public JsonNode parse(String text) {
+        try {
+            JsonNode node = mapper.readTree(text);
+            if (node == null || node.isMissingNode()) {
+                throw new MalformedJsonException("Expecting value", 0);
+            }
+            return node;
+        } catch (JacksonException e) {
+            long offset = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getCharOffset());
+            throw new MalformedJsonException(e.getOriginalMessage(), offset);
+        }
+    }
+
+    /** Parses JSON bytes (UTF-8). */
+    public JsonNode parse(byte[] utf8) {
+        return parse(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Binds a JSON object to a record type with the reference's validation rules.
+     *
+     * @throws ActionValidationException listing every failure with its location
+     */
+    public <T> T decode(JsonNode json, Class<T> type) {
+        return binder.bind(json, type);
+    }
+
+    /** Any value as a JSON tree (records in snake_case). */
+    public JsonNode toTree(Object value) {
+        return mapper.valueToTree(value);
+    }
+
+    /** Any value as compact JSON text. */
+    public String write(Object value) {
+        return mapper.writeValueAsString(value);
+    }
+
+    /** Any value as compact UTF-8 JSON. */
+    public byte[] writeBytes(Object value) {
+        return mapper.writeValueAsBytes(value);
+    }
+
+    /** A plain Java value (maps, lists, strings, numbers) read from a tree. */
+    public Object toPlain(JsonNode node) {
+        return mapper.treeToValue(node, Object.class);
+    }
+
+    /** The observation envelope of a step or reset result. */
+    public ObjectNode envelope(StepResult<?> result) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        JsonNode observation = toTree(result.observation());
+        out.set("observation", observation.isObject() ? observation : JsonNodeFactory.instance.objectNode());
+        Double reward = result.reward();
+        if (reward == null || reward.isNaN() || reward.isInfinite()) {
+            out.putNull("reward");
+        } else {
+            out.put("reward", reward.doubleValue());
+        }
+        out.put("done", result.done());
+        if (!result.metadata().isEmpty()) {
+            out.set("metadata", toTree(result.metadata()));
+        }
+        return out;
+    }
+
+    /** A list of validation errors as the reference's JSON list. */
+    public ArrayNode errors(List<ValidationError> errors, boolean withUrl) {
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        for (ValidationError e : errors) {
+            ObjectNode o = list.addObject();
+            o.put("type", e.type());
+            ArrayNode loc = o.putArray("loc");
+            for (Object part : e.loc()) {
+                if (part instanceof Integer i) {
+                    loc.add(i);
+                } else if (part instanceof Long l) {
+                    loc.add(l);
+                } else {
+                    loc.add(String.valueOf(part));
+                }
+            }
+            o.put("msg", e.msg());
+            o.set("input", e.input());
+            if (!e.ctx().isEmpty()) {
+                o.set("ctx", toTree(e.ctx()));
+            }
+            if (withUrl) {
+                o.put("url", "https://errors.pydantic.dev/2.13/v/" + e.type());
+            }
+        }
+        return list;
+    }
+
+    /** A state-like map of key/values as JSON. */
+    public ObjectNode object(Map<String, ?> values) {
+        return (ObjectNode) mapper.valueToTree(values);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.openenv.core.schema;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.github.victools.jsonschema.generator.FieldScope;
+import com.github.victools.jsonschema.generator.Option;
+import com.github.victools.jsonschema.generator.OptionPreset;
+import com.github.victools.jsonschema.generator.SchemaGenerator;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
+import com.github.victools.jsonschema.generator.SchemaVersion;
+import dev.openenv.core.Default;
+import dev.openenv.core.EnvironmentType;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import dev.openenv.core.json.WireNames;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * JSON Schemas of actions, observations and states, generated from the Java records with victools and
+ * laid out the way the reference's pydantic models are: {@code title}s, snake_case properties in
+ * declaration order, {@code required} lists, {@code default}s from {@link Default},
+ * {@code additionalProperties: false} for actions and observations, the inherited base fields
+ * ({@code metadata} on actions; {@code done}, {@code reward}, {@code metadata} on observations).
+ * Thread-safe; schemas are generated once per type.
+ */
+public final class SchemaFactory {
+    private static final SchemaFactory STANDARD = new SchemaFactory();
+
+    private final SchemaGenerator generator;
+    private final JsonMapper mapper = JsonMapper.builder().build();
+    private final Map<Class<?>, ObjectNode> cache = new ConcurrentHashMap<>();
+
+    private SchemaFactory() {
+        var config = new SchemaGeneratorConfigBuilder(SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
+                .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT)
+                .with(Option.DEFINITIONS_FOR_MEMBER_SUPERTYPES)
+                .without(Option.SCHEMA_VERSION_INDICATOR);
+        config.forFields()
+                .withPropertyNameOverrideResolver(SchemaFactory::wireName)
+                .withTitleResolver(f -> title(wireName(f)))
+                .withDescriptionResolver(f -> {
+                    JsonPropertyDescription d = f.getAnnotationConsideringFieldAndGetter(JsonPropertyDescription.class);
+                    return d == null ? null : d.value();
+                })
+                .withRequiredCheck(f -> defaultOf(f) == null && !wireName(f).equals("metadata"))
+                .withNullableCheck(f -> {
+                    Default d = defaultOf(f);
+                    return d != null && d.value().strip().equals("null");
+                })
+                .withDefaultResolver(f -> {
+                    Default d = defaultOf(f);
+                    return d == null ? null : mapper.readTree(d.value());
+                });
+        config.forTypesInGeneral()
+                .withTitleResolver(scope -> scope.getType().getErasedType().isRecord()
+                        || scope.getType().getErasedType().isEnum() ? scope.getType().getErasedType().getSimpleName() : null)
+                .withDescriptionResolver(scope -> {
+                    JsonClassDescription d = scope.getType().getErasedType().getAnnotation(JsonClassDescription.class);
+                    return d == null ? null : d.value();
+                })
+                .withPropertySorter((a, b) -> 0);
+        this.generator = new SchemaGenerator(config.build());
+    }
+
+    public static SchemaFactory standard() {
+        return STANDARD;
+    }
+
+    /** The schema of an action type, with the base {@code metadata} property every action accepts. */
+    public ObjectNode actionSchema(Class<?> type) {
+        ObjectNode schema = generate(type);
+        ObjectNode props = JsonNodeFactory.instance.objectNode();
+        props.set("metadata", metadataProperty("Additional metadata for the action"));
+        props.setAll(properties(schema));
+        schema.set("properties", props);
+        return schema;
+    }
+
+    /** The schema of an observation type, with the base {@code done}, {@code reward}, {@code metadata}. */
+    public ObjectNode observationSchema(Class<?> type) {
+        ObjectNode schema = generate(type);
+        ObjectNode props = JsonNodeFactory.instance.objectNode();
+        ObjectNode done = props.putObject("done");
+        done.put("default", false).put("description", "Whether the episode has terminated").put("title", "Done").put("type", "boolean");
+        ObjectNode reward = props.putObject("reward");
+        var any = reward.putArray("anyOf");
+        for (String t : new String[] {"boolean", "integer", "number", "null"}) {
+            any.addObject().put("type", t);
+        }
+        reward.putNull("default");
+        reward.put("description", "Reward signal from the last action").put("title", "Reward");
+        props.set("metadata", metadataProperty("Additional metadata for the observation"));
+        props.setAll(properties(schema));
+        schema.set("properties", props);
+        return schema;
+    }
+
+    /** The schema of a state type; states allow extra properties, as the reference's do. */
+    public ObjectNode stateSchema(Class<?> type) {
+        ObjectNode schema = generate(type);
+        schema.put("additionalProperties", true);
+        return schema;
+    }
+
+    /** The three schemas of an environment, as {@code GET /schema} returns them. */
+    public ObjectNode environmentSchema(EnvironmentType<?, ?, ?> type) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("action", actionSchema(type.actionType()));
+        out.set("observation", observationSchema(type.observationType()));
+        out.set("state", stateSchema(type.stateType()));
+        return out;
+    }
+
+    /** The schema of any type, with no base properties added. */
+    public ObjectNode schemaOf(Class<?> type) {
+        return generate(type);
+    }
+
+    private ObjectNode generate(Class<?> type) {
+        ObjectNode cached = cache.computeIfAbsent(type, t -> {
+            ObjectNode s = (ObjectNode) mapper.readTree(generator.generateSchema(t).toString());
+            if (!s.has("title")) {
+                s.put("title", t.getSimpleName());
+            }
+            return s;
+        });
+        return cached.deepCopy();
+    }
+
+    private static ObjectNode properties(ObjectNode schema) {
+        JsonNode p = schema.get("properties");
+        return p instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
+    }
+
+    private static ObjectNode metadataProperty(String description) {
+        ObjectNode m = JsonNodeFactory.instance.objectNode();
+        m.put("additionalProperties", true).put("description", description).put("title", "Metadata").put("type", "object");
+        return m;
+    }
+
+    private static Default defaultOf(FieldScope f) {
+        return f.getAnnotationConsideringFieldAndGetter(Default.class);
+    }
+
+    private static String wireName(FieldScope f) {
+        JsonProperty p = f.getAnnotationConsideringFieldAndGetter(JsonProperty.class);
+        return p != null && !p.value().isEmpty() ? p.value() : WireNames.snake(f.getDeclaredName());
+    }
+
+    /** {@code legal_actions} → {@code Legal Actions}, as pydantic titles properties. */
+    static String title(String wireName) {
+        StringBuilder sb = new StringBuilder();
+        for (String word : wireName.split("_")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (!sb.isEmpty()) {
+                sb.append(' ');
+            }
+            sb.append(word.substring(0, 1).toUpperCase(Locale.ROOT)).append(word.substring(1));
+        }
+        return sb.toString();
+    }
+}

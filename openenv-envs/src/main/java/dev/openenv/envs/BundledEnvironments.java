@@ -1,0 +1,38 @@
+package dev.openenv.envs;
+
+import dev.openenv.core.BasicState;
+import dev.openenv.core.Environment;
+import dev.openenv.core.EnvironmentType;
+import dev.openenv.envs.echo.EchoAction;
+import dev.openenv.envs.echo.EchoEnvironment;
+import dev.openenv.envs.echo.EchoObservation;
+import dev.openenv.envs.fault.FaultAction;
+import dev.openenv.envs.fault.FaultEnvironment;
+import dev.openenv.envs.fault.FaultObservation;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The environments that ship with OpenEnv for Java, by the name {@code openenv serve NAME} takes. */
+public final class BundledEnvironments {
+
+    /** One bundled environment: its name, a line about it, its wire types and its factory. */
+    public record Entry<A extends dev.openenv.core.Action, O, S extends dev.openenv.core.State>(
+            String name, String summary, EnvironmentType<A, O, S> type, Supplier<? extends Environment<A, O, S>> factory) {}
+
+    private static final List<Entry<?, ?, ?>> ALL = List.of(
+            new Entry<>("echo", "echoes messages back; reward 0.1 per character",
+                    EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class), EchoEnvironment::new),
+            new Entry<>("fault", "fails on demand, for testing error handling",
+                    EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class), FaultEnvironment::new));
+
+    private BundledEnvironments() {}
+
+    public static List<Entry<?, ?, ?>> all() {
+        return ALL;
+    }
+
+    public static Optional<Entry<?, ?, ?>> find(String name) {
+        return ALL.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+}

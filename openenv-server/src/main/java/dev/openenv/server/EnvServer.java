@@ -1,0 +1,173 @@
+package dev.openenv.server;
+
+import dev.openenv.core.Action;
+import dev.openenv.core.Environment;
+import dev.openenv.core.EnvironmentType;
+import dev.openenv.core.OpenEnvException;
+import dev.openenv.core.State;
+import dev.openenv.core.json.WireCodec;
+import dev.openenv.server.http.HttpEndpoints;
+import dev.openenv.server.session.EnvironmentRunner;
+import dev.openenv.server.session.SessionManager;
+import dev.openenv.server.ws.WsSessionListener;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Serves an environment over the OpenEnv protocol: HTTP routes and the {@code /ws} session protocol.
+ *
+ * <pre>{@code
+ * EnvServer.serve(EchoEnvironment::new);                        // env vars, port 8000, started
+ * EnvServer server = EnvServer.builder(EchoEnvironment::new)
+ *         .config(c -> c.withPort(0).withMaxConcurrentEnvs(64))
+ *         .start();                                               // server.port(), server.close()
+ * }</pre>
+ *
+ * Lifecycle: built → {@link #start() started} → {@link #close() closed}; closing ends every session
+ * (environments closed, clients told {@code SESSION_ERROR}) and stops the listener. Not restartable.
+ */
+public final class EnvServer implements AutoCloseable {
+    private final WebServer webServer;
+    private final SessionManager sessions;
+    private final ServerConfig config;
+
+    private EnvServer(Builder<?, ?, ?> b) {
+        this.config = b.config;
+        WireCodec codec = WireCodec.standard();
+        EnvironmentType<?, ?, ?> type = b.type != null ? b.type : probeType(b.factory);
+        this.sessions = new SessionManager(b.factory, type.name(), config.maxConcurrentEnvs(), config.idleTimeout(),
+                SessionManager.tickFor(config.idleTimeout(), config.pingInterval()));
+        EnvironmentRunner runner = new EnvironmentRunner(type, codec);
+        HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode());
+        HttpRouting.Builder routing = HttpRouting.builder();
+        b.extraRoutes.accept(routing);
+        http.register(routing);
+        HttpEndpoints.registerNotFound(routing);
+        WsSessionListener.McpOverWs noMcp = (session, request) -> mcpUnsupported(request);
+        this.webServer = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
+                .routing(routing)
+                .addRouting(WsRouting.builder().endpoint("/ws",
+                        () -> new WsSessionListener(sessions, runner, codec, config.stepTimeout(), config.pingInterval(), noMcp)))
+                .build();
+    }
+
+    /** Builds and starts a server for {@code factory}, configured from the process environment. */
+    public static <A extends Action, O, S extends State> EnvServer serve(Supplier<? extends Environment<A, O, S>> factory) {
+        return builder(factory).start();
+    }
+
+    /** A builder for a server of {@code factory}; configuration starts from the process environment. */
+    public static <A extends Action, O, S extends State> Builder<A, O, S> builder(Supplier<? extends Environment<A, O, S>> factory) {
+        return new Builder<>(factory);
+    }
+
+    /** Starts listening. Returns this server. */
+    public EnvServer start() {
+        webServer.start();
+        return this;
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return webServer.port();
+    }
+
+    /** {@code http://HOST:PORT}, with 127.0.0.1 for a wildcard host. */
+    public String baseUrl() {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Sessions currently holding a capacity slot. */
+    public int activeSessions() {
+        return sessions.activeSessions();
+    }
+
+    /** Ends every session, then stops listening. Idempotent. */
+    @Override
+    public void close() {
+        sessions.close();
+        webServer.stop();
+    }
+
+    private static JsonNode mcpUnsupported(JsonNode request) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("jsonrpc", "2.0");
+        JsonNode id = request.get("id");
+        out.set("id", id == null ? JsonNodeFactory.instance.nullNode() : id);
+        ObjectNode error = out.putObject("error");
+        error.put("code", -32603).put("message", "Environment does not support MCP").putNull("data");
+        return out;
+    }
+
+    private static EnvironmentType<?, ?, ?> probeType(Supplier<? extends Environment<?, ?, ?>> factory) {
+        // Like the reference with a factory function: build one instance to learn its class.
+        try (Environment<?, ?, ?> probe = factory.get()) {
+            return EnvironmentType.fromClass(probe.getClass());
+        } catch (RuntimeException e) {
+            throw new OpenEnvException("cannot learn the environment's types from its factory; pass types(...) to the builder", e);
+        }
+    }
+
+    /** Configures an {@link EnvServer}. */
+    public static final class Builder<A extends Action, O, S extends State> {
+        private final Supplier<? extends Environment<A, O, S>> factory;
+        private EnvironmentType<A, O, S> type;
+        private ServerConfig config = ServerConfig.fromEnvironment(System.getenv());
+        private Consumer<HttpRouting.Builder> extraRoutes = r -> {};
+
+        private Builder(Supplier<? extends Environment<A, O, S>> factory) {
+            this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        /** The wire types, so the server need not build an instance to learn them. */
+        public Builder<A, O, S> types(EnvironmentType<A, O, S> type) {
+            this.type = type;
+            return this;
+        }
+
+        /** Replaces the configuration. */
+        public Builder<A, O, S> config(ServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Adjusts the configuration: {@code .config(c -> c.withPort(0))}. */
+        public Builder<A, O, S> config(java.util.function.UnaryOperator<ServerConfig> change) {
+            this.config = change.apply(config);
+            return this;
+        }
+
+        /** Escape hatch: extra HTTP routes, registered before the protocol's own. */
+        public Builder<A, O, S> extraHttpRoutes(Consumer<HttpRouting.Builder> routes) {
+            this.extraRoutes = Objects.requireNonNull(routes, "routes");
+            return this;
+        }
+
+        /** Builds the server without starting it. */
+        public EnvServer build() {
+            return new EnvServer(this);
+        }
+
+        /** Builds and starts the server. */
+        public EnvServer start() {
+            return build().start();
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.openenv.server.ws;
+
+import dev.openenv.core.Action;
+import dev.openenv.core.json.ActionValidationException;
+import dev.openenv.core.json.MalformedJsonException;
+import dev.openenv.core.json.ValidationError;
+import dev.openenv.core.json.WireCodec;
+import dev.openenv.server.session.CapacityReachedException;
+import dev.openenv.server.session.EnvironmentRunner;
+import dev.openenv.server.session.FactoryException;
+import dev.openenv.server.session.Session;
+import dev.openenv.server.session.SessionManager;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One {@code /ws} connection: opens a session when the socket opens, answers each text frame with
+ * exactly one frame in order (except {@code close}), and ends the session however the connection ends.
+ * Frames are read on Helidon's connection thread and handled on the session's thread, so pings are
+ * answered while a long step runs.
+ */
+public final class WsSessionListener implements WsListener {
+    private static final Set<String> RESET_KEYS = Set.of("type", "data");
+    private static final Set<String> STATE_KEYS = Set.of("type", "data");
+
+    private final SessionManager sessions;
+    private final EnvironmentRunner runner;
+    private final WireCodec codec;
+    private final Duration stepTimeout;
+    private final Duration pingInterval;
+    private final McpOverWs mcp;
+    private final StringBuilder partial = new StringBuilder();
+    private volatile Session session;
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
+
+    /** Handles the {@code {"type":"mcp"}} message; environments without MCP answer -32603. */
+    @FunctionalInterface
+    public interface McpOverWs {
+        JsonNode handle(Session session, JsonNode request);
+    }
+
+    public WsSessionListener(SessionManager sessions, EnvironmentRunner runner, WireCodec codec,
+                             Duration stepTimeout, Duration pingInterval, McpOverWs mcp) {
+        this.sessions = sessions;
+        this.runner = runner;
+        this.codec = codec;
+        this.stepTimeout = stepTimeout;
+        this.pingInterval = pingInterval;
+        this.mcp = mcp;
+    }
+
+    @Override
+    public void onOpen(WsSession ws) {
+        try {
+            session = sessions.open(Session.Kind.WEBSOCKET);
+        } catch (CapacityReachedException e) {
+            sendAndClose(ws, WsErrors.capacity(e.active(), e.max(), e.getMessage()));
+            return;
+        } catch (FactoryException e) {
+            sendAndClose(ws, WsErrors.factory(e.factoryName(), e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            sendAndClose(ws, WsErrors.error(WsErrors.SESSION_ERROR, String.valueOf(e.getMessage())));
+            return;
+        }
+        session.onServerClose(reason -> sendAndClose(ws, WsErrors.error(WsErrors.SESSION_ERROR, reason)));
+        if (!pingInterval.isZero()) {
+            session.keepAlive(() -> keepAlive(ws));
+        }
+    }
+
+    private void keepAlive(WsSession ws) {
+        long now = System.nanoTime();
+        long silent = now - lastHeardNanos;
+        if (silent > 2 * pingInterval.toNanos()) {
+            // Half-open connection: the peer stopped answering pings.
+            Session s = session;
+            if (s != null) {
+                s.close("peer stopped answering pings", false);
+            }
+            ws.terminate();
+        } else if (silent >= pingInterval.toNanos() && now - lastPingNanos >= pingInterval.toNanos()) {
+            lastPingNanos = now;
+            ws.ping(BufferData.empty());
+        }
+    }
+
+    @Override
+    public void onPong(WsSession ws, BufferData buffer) {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    @Override
+    public void onPing(WsSession ws, BufferData buffer) {
+        lastHeardNanos = System.nanoTime();
+        ws.pong(buffer);
+    }
+
+    @Override
+    public void onMessage(WsSession ws, String text, boolean last) {
+        lastHeardNanos = System.nanoTime();
+        String message;
+        if (!last || !partial.isEmpty()) {
+            partial.append(text);
+            if (!last) {
+                return;
+            }
+            message = partial.toString();
+            partial.setLength(0);
+        } else {
+            message = text;
+        }
+        Session s = session;
+        if (s == null) {
+            return; // refused at open; the close is on its way
+        }
+        s.touch();
+        s.submit(() -> {
+            handle(ws, s, message);
+            return null;
+        });
+    }
+
+    @Override
+    public void onMessage(WsSession ws, BufferData buffer, boolean last) {
+        lastHeardNanos = System.nanoTime();
+        Session s = session;
+        if (s == null || !last) {
+            return;
+        }
+        // The reference ends the session here; we answer and keep it (docs/compatibility.md).
+        s.submit(() -> {
+            send(ws, WsErrors.error(WsErrors.INVALID_JSON, "Invalid JSON: binary frames are not supported; send JSON as a text frame"));
+            return null;
+        });
+    }
+
+    @Override
+    public void onClose(WsSession ws, int status, String reason) {
+        end("client closed the connection");
+    }
+
+    @Override
+    public void onError(WsSession ws, Throwable t) {
+        end("connection error: " + t.getMessage());
+    }
+
+    private void end(String reason) {
+        Session s = session;
+        if (s != null) {
+            s.close(reason, false);
+        }
+    }
+
+    private void handle(WsSession ws, Session s, String text) {
+        JsonNode msg;
+        try {
+            msg = codec.parse(text);
+        } catch (MalformedJsonException e) {
+            send(ws, WsErrors.error(WsErrors.INVALID_JSON, "Invalid JSON: " + e.reason() + " (char " + e.offset() + ")"));
+            return;
+        }
+        if (!msg.isObject()) {
+            send(ws, WsErrors.validation(List.of(new ValidationError("model_attributes_type", List.of(),
+                    "Input should be a valid dictionary or object to extract fields from", msg, null)), codec));
+            return;
+        }
+        JsonNode typeNode = msg.get("type");
+        String type = typeNode == null ? "" : typeNode.isString() ? typeNode.stringValue() : typeNode.toString();
+        try {
+            switch (type) {
+                case "reset" -> {
+                    JsonNode data = envelope(msg, RESET_KEYS, false);
+                    var args = EnvironmentRunner.ResetArguments.from(data, codec);
+                    send(ws, observation(runner.reset(s, args)));
+                }
+                case "step" -> {
+                    JsonNode data = envelope(msg, RESET_KEYS, true);
+                    Action action = runner.decodeAction(data);
+                    send(ws, observation(runner.step(s, action, stepTimeout)));
+                }
+                case "state" -> {
+                    envelope(msg, STATE_KEYS, false);
+                    ObjectNode frame = JsonNodeFactory.instance.objectNode();
+                    frame.put("type", "state");
+                    frame.set("data", runner.state(s));
+                    send(ws, frame);
+                }
+                case "close" -> {
+                    s.close("client sent close", false);
+                    ws.close(1000, "");
+                }
+                case "mcp" -> {
+                    JsonNode data = envelope(msg, RESET_KEYS, true);
+                    ObjectNode frame = JsonNodeFactory.instance.objectNode();
+                    frame.put("type", "mcp");
+                    frame.set("data", mcp.handle(s, data));
+                    send(ws, frame);
+                }
+                default -> send(ws, WsErrors.error(WsErrors.UNKNOWN_TYPE, "Unknown message type: " + type));
+            }
+        } catch (ActionValidationException e) {
+            send(ws, WsErrors.validation(e.errors(), codec));
+        } catch (Exception e) {
+            send(ws, WsErrors.error(WsErrors.EXECUTION_ERROR, describe(e)));
+        }
+    }
+
+    /** Checks the message envelope's members and returns its {@code data} (an object, or null when absent). */
+    private JsonNode envelope(JsonNode msg, Set<String> allowed, boolean dataRequired) {
+        var errors = new java.util.ArrayList<ValidationError>();
+        JsonNode data = msg.get("data");
+        if (data == null && dataRequired) {
+            errors.add(new ValidationError("missing", List.of("data"), "Field required", msg, null));
+        } else if (data != null && !data.isObject() && !(data.isNull() && !dataRequired)) {
+            errors.add(new ValidationError("dict_type", List.of("data"), "Input should be a valid dictionary", data, null));
+        }
+        for (var e : msg.properties()) {
+            if (!allowed.contains(e.getKey())) {
+                errors.add(new ValidationError("extra_forbidden", List.of(e.getKey()), "Extra inputs are not permitted", e.getValue(), null));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ActionValidationException(errors);
+        }
+        return data == null || data.isNull() ? JsonNodeFactory.instance.objectNode() : data;
+    }
+
+    private static ObjectNode observation(ObjectNode envelope) {
+        ObjectNode frame = JsonNodeFactory.instance.objectNode();
+        frame.put("type", "observation");
+        frame.set("data", envelope);
+        return frame;
+    }
+
+    static String describe(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    private void send(WsSession ws, JsonNode frame) {
+        ws.send(codec.write(frame), true);
+    }
+
+    private void sendAndClose(WsSession ws, JsonNode frame) {
+        try {
+            send(ws, frame);
+            ws.close(1000, "");
+        } catch (RuntimeException ignored) {
+            // The peer is already gone.
+        }
+    }
+}
