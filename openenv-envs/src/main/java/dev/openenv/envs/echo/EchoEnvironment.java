@@ -13,7 +13,7 @@ import java.util.UUID;
  * without any game logic. Lengths count Unicode code points, as Python's {@code len} does.
  */
 public final class EchoEnvironment implements Environment<EchoAction, EchoObservation, BasicState> {
-    private String episodeId;
+    private String episodeId = UUID.randomUUID().toString();
     private int stepCount;
 
     @Override
@@ -25,9 +25,6 @@ public final class EchoEnvironment implements Environment<EchoAction, EchoObserv
 
     @Override
     public StepResult<EchoObservation> step(EchoAction action) {
-        if (episodeId == null) {
-            episodeId = UUID.randomUUID().toString();
-        }
         stepCount++;
         String message = action.message();
         int length = message.codePointCount(0, message.length());

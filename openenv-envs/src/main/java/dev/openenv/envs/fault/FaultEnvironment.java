@@ -14,7 +14,7 @@ import java.util.UUID;
  * {@code FAULT_ENV_FAIL_FACTORY=1} every construction fails, so the server answers {@code FACTORY_ERROR}.
  */
 public final class FaultEnvironment implements Environment<FaultAction, FaultObservation, BasicState> {
-    private String episodeId;
+    private String episodeId = UUID.randomUUID().toString();
     private int stepCount;
 
     public FaultEnvironment() {

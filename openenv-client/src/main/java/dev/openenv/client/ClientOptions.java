@@ -1,0 +1,45 @@
+package dev.openenv.client;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a client connects.
+ *
+ * @param transport      WebSocket (the default, one stateful session per client) or HTTP
+ * @param connectTimeout how long opening the connection may take (default 10 s, as the reference)
+ * @param replyTimeout   how long one reply may take (default 60 s); on expiry the session is dropped
+ * @param headers        extra headers sent when connecting (e.g. authorization)
+ */
+public record ClientOptions(Transport transport, Duration connectTimeout, Duration replyTimeout, Map<String, String> headers) {
+    /** Which wire a client speaks. */
+    public enum Transport { WEBSOCKET, HTTP }
+
+    public ClientOptions {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(replyTimeout, "replyTimeout");
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+    }
+
+    public static ClientOptions defaults() {
+        return new ClientOptions(Transport.WEBSOCKET, Duration.ofSeconds(10), Duration.ofSeconds(60), Map.of());
+    }
+
+    public ClientOptions withTransport(Transport transport) {
+        return new ClientOptions(transport, connectTimeout, replyTimeout, headers);
+    }
+
+    public ClientOptions withConnectTimeout(Duration timeout) {
+        return new ClientOptions(transport, timeout, replyTimeout, headers);
+    }
+
+    public ClientOptions withReplyTimeout(Duration timeout) {
+        return new ClientOptions(transport, connectTimeout, timeout, headers);
+    }
+
+    public ClientOptions withHeaders(Map<String, String> headers) {
+        return new ClientOptions(transport, connectTimeout, replyTimeout, headers);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.openenv.client;
+
+import dev.openenv.client.internal.ClientCore;
+import dev.openenv.client.internal.Envelopes;
+import dev.openenv.core.Action;
+import dev.openenv.core.EnvironmentType;
+import dev.openenv.core.State;
+import dev.openenv.core.StepResult;
+import dev.openenv.core.json.WireCodec;
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A typed client for one environment session: records in, records out.
+ *
+ * <pre>{@code
+ * var echo = EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
+ * try (var client = EnvClient.connect("http://localhost:8000", echo)) {
+ *     client.reset();
+ *     StepResult<EchoObservation> r = client.step(new EchoAction("Hello"));
+ * }
+ * }</pre>
+ *
+ * Each client holds one session (one WebSocket by default) and so one episode. Calls may come from
+ * any thread; they are sent in call order and answered in that order. Every method has an
+ * {@code …Async} twin returning a {@link CompletableFuture}. States:
+ * <pre>
+ *   open ──close()──▶ closed
+ *     └──server closed / network failure / reply timeout──▶ lost ──reconnect()──▶ open (new session)
+ * </pre>
+ * In the lost state every call fails with {@link SessionLostException}; errors the server reports fail
+ * with {@link ServerErrorException} (its {@code code()} is the protocol's), {@link CapacityReachedException}
+ * when no session slot was free.
+ */
+public final class EnvClient<A extends Action, O, S extends State> implements AutoCloseable {
+    private final EnvironmentType<A, O, S> type;
+    private final ClientCore core;
+    private final WireCodec codec = WireCodec.standard();
+
+    private EnvClient(String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.core = new ClientCore(baseUrl, options);
+    }
+
+    /** Connects to the server at {@code baseUrl} ({@code http://host:port}, {@code ws://…}, or {@code host:port}). */
+    public static <A extends Action, O, S extends State> EnvClient<A, O, S> connect(String baseUrl, EnvironmentType<A, O, S> type) {
+        return new EnvClient<>(baseUrl, type, ClientOptions.defaults());
+    }
+
+    /** Connects with explicit options (transport, timeouts, headers). */
+    public static <A extends Action, O, S extends State> EnvClient<A, O, S> connect(
+            String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options) {
+        return new EnvClient<>(baseUrl, type, options);
+    }
+
+    public StepResult<O> reset() {
+        return ClientCore.await(resetAsync(null, null, Map.of()));
+    }
+
+    /** Starts an episode; {@code seed} and {@code episodeId} may be null, {@code options} are passed through. */
+    public StepResult<O> reset(Long seed, String episodeId, Map<String, ?> options) {
+        return ClientCore.await(resetAsync(seed, episodeId, options));
+    }
+
+    public StepResult<O> step(A action) {
+        return ClientCore.await(stepAsync(action));
+    }
+
+    public S state() {
+        return ClientCore.await(stateAsync());
+    }
+
+    public CompletableFuture<StepResult<O>> resetAsync(Long seed, String episodeId, Map<String, ?> options) {
+        ObjectNode data = codec.object(options == null ? Map.of() : options);
+        if (seed != null) {
+            data.put("seed", seed);
+        }
+        if (episodeId != null) {
+            data.put("episode_id", episodeId);
+        }
+        return core.wire().reset(data).thenApply(env -> Envelopes.result(env, o -> Envelopes.read(o, type.observationType())));
+    }
+
+    public CompletableFuture<StepResult<O>> stepAsync(A action) {
+        ObjectNode payload = (ObjectNode) codec.toTree(Objects.requireNonNull(action, "action"));
+        return core.wire().step(payload).thenApply(env -> Envelopes.result(env, o -> Envelopes.read(o, type.observationType())));
+    }
+
+    public CompletableFuture<S> stateAsync() {
+        return core.wire().state().thenApply(s -> Envelopes.read(s, type.stateType()));
+    }
+
+    /** Ends the current session (if any is left) and opens a new one; call {@link #reset()} next. */
+    public void reconnect() {
+        core.reconnect();
+    }
+
+    /** The server's HTTP base URL. */
+    public URI baseUri() {
+        return core.baseUri();
+    }
+
+    /** Tells the server the session is over and closes the connection. Idempotent. */
+    @Override
+    public void close() {
+        core.close();
+    }
+}

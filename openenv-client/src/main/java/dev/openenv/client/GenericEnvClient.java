@@ -1,0 +1,89 @@
+package dev.openenv.client;
+
+import dev.openenv.client.internal.ClientCore;
+import dev.openenv.client.internal.Envelopes;
+import dev.openenv.core.StepResult;
+import dev.openenv.core.json.WireCodec;
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A client for any environment, with actions, observations and states as JSON maps — for servers
+ * whose types you have no Java records for. Same session, threading and error behaviour as
+ * {@link EnvClient}.
+ *
+ * <pre>{@code
+ * try (var env = GenericEnvClient.connect("http://localhost:8000")) {
+ *     env.reset();
+ *     var r = env.step(Map.of("message", "Hello"));   // r.observation().get("echoed_message")
+ * }
+ * }</pre>
+ */
+public final class GenericEnvClient implements AutoCloseable {
+    private final ClientCore core;
+    private final WireCodec codec = WireCodec.standard();
+
+    private GenericEnvClient(String baseUrl, ClientOptions options) {
+        this.core = new ClientCore(baseUrl, options);
+    }
+
+    public static GenericEnvClient connect(String baseUrl) {
+        return new GenericEnvClient(baseUrl, ClientOptions.defaults());
+    }
+
+    public static GenericEnvClient connect(String baseUrl, ClientOptions options) {
+        return new GenericEnvClient(baseUrl, options);
+    }
+
+    public StepResult<Map<String, Object>> reset() {
+        return reset(Map.of());
+    }
+
+    /** Starts an episode; the map's entries ({@code seed}, {@code episode_id}, anything else) are sent as-is. */
+    public StepResult<Map<String, Object>> reset(Map<String, ?> arguments) {
+        return ClientCore.await(resetAsync(arguments));
+    }
+
+    public StepResult<Map<String, Object>> step(Map<String, ?> action) {
+        return ClientCore.await(stepAsync(action));
+    }
+
+    public Map<String, Object> state() {
+        return ClientCore.await(stateAsync());
+    }
+
+    public CompletableFuture<StepResult<Map<String, Object>>> resetAsync(Map<String, ?> arguments) {
+        return core.wire().reset(codec.object(arguments == null ? Map.of() : arguments))
+                .thenApply(env -> Envelopes.result(env, this::plainMap));
+    }
+
+    public CompletableFuture<StepResult<Map<String, Object>>> stepAsync(Map<String, ?> action) {
+        return core.wire().step(codec.object(Objects.requireNonNull(action, "action")))
+                .thenApply(env -> Envelopes.result(env, this::plainMap));
+    }
+
+    public CompletableFuture<Map<String, Object>> stateAsync() {
+        return core.wire().state().thenApply(this::plainMap);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> plainMap(tools.jackson.databind.JsonNode node) {
+        Object plain = codec.toPlain(node);
+        return plain instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    public void reconnect() {
+        core.reconnect();
+    }
+
+    public URI baseUri() {
+        return core.baseUri();
+    }
+
+    @Override
+    public void close() {
+        core.close();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.openenv.client.internal;
+
+import dev.openenv.client.ClientOptions;
+import dev.openenv.client.ConnectException;
+import dev.openenv.client.EnvClientException;
+import dev.openenv.core.json.WireCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The HTTP routes {@code POST /reset}, {@code POST /step}, {@code GET /state}, for servers that only speak
+ * HTTP. On the first reset it asks for an isolated session ({@code X-OpenEnv-Session: new}) and sends
+ * the id it gets back on every later request; a server that does not know the header (the Python
+ * reference, whose HTTP routes are stateless) simply ignores it.
+ */
+public final class HttpWire implements Wire {
+    private static final String SESSION_HEADER = "X-OpenEnv-Session";
+
+    private final WireCodec codec = WireCodec.standard();
+    private final ClientOptions options;
+    private final HttpClient http;
+    private final URI base;
+    private volatile String sessionId;
+
+    public HttpWire(ClientOptions options, HttpClient http, URI base) {
+        this.options = options;
+        this.http = http;
+        this.base = base;
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> reset(ObjectNode data) {
+        return send(post("/reset", data, sessionId == null ? "new" : sessionId));
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> step(ObjectNode action) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.set("action", action);
+        return send(post("/step", body, sessionId));
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> state() {
+        return send(request("/state", sessionId).GET().build());
+    }
+
+    private HttpRequest post(String path, JsonNode body, String session) {
+        return request(path, session).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(codec.writeBytes(body))).build();
+    }
+
+    private HttpRequest.Builder request(String path, String session) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(base.getPath().replaceAll("/+$", "") + path))
+                .timeout(options.replyTimeout());
+        options.headers().forEach(b::header);
+        if (session != null) {
+            b.header(SESSION_HEADER, session);
+        }
+        return b;
+    }
+
+    private CompletableFuture<JsonNode> send(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof HttpTimeoutException) {
+                    throw new EnvClientException("No reply from " + request.uri() + " within " + options.replyTimeout(), cause);
+                }
+                if (cause instanceof IOException) {
+                    throw new ConnectException("Failed to reach " + request.uri() + ": " + cause.getMessage(), cause);
+                }
+                throw new EnvClientException("Request to " + request.uri() + " failed: " + cause, cause);
+            }
+            if (response.statusCode() != 200) {
+                throw ServerErrors.fromHttp(response.statusCode(), response.body());
+            }
+            response.headers().firstValue(SESSION_HEADER).ifPresent(id -> {
+                if (!"default".equals(id)) {
+                    sessionId = id;
+                }
+            });
+            return codec.parse(response.body());
+        });
+    }
+
+    @Override
+    public void close() {
+        // Isolated HTTP sessions end on the server's idle timeout; nothing to send.
+    }
+}

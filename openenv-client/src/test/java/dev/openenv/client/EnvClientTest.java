@@ -1,0 +1,179 @@
+package dev.openenv.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.openenv.core.BasicState;
+import dev.openenv.core.EnvironmentType;
+import dev.openenv.envs.echo.EchoAction;
+import dev.openenv.envs.echo.EchoEnvironment;
+import dev.openenv.envs.echo.EchoObservation;
+import dev.openenv.envs.fault.FaultAction;
+import dev.openenv.envs.fault.FaultEnvironment;
+import dev.openenv.envs.fault.FaultObservation;
+import dev.openenv.server.EnvServer;
+import dev.openenv.server.ServerConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+@Timeout(60)
+class EnvClientTest {
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
+            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
+    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT =
+            EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class);
+
+    EnvServer server;
+
+    static ServerConfig local(int sessions) {
+        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(sessions);
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ClientOptions.Transport.class)
+    void playsAnEpisodeOverEitherTransport(ClientOptions.Transport transport) {
+        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(4)).start();
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO, ClientOptions.defaults().withTransport(transport))) {
+            var reset = client.reset(7L, "ep-1", Map.of("difficulty", "hard"));
+            assertThat(reset.observation()).isEqualTo(new EchoObservation("Echo environment ready!", 0));
+            var step = client.step(new EchoAction("Hello"));
+            assertThat(step.observation()).isEqualTo(new EchoObservation("Hello", 5));
+            assertThat(step.reward()).isEqualTo(0.5);
+            assertThat(step.metadata()).containsEntry("original_message", "Hello");
+            assertThat(client.state()).isEqualTo(new BasicState("ep-1", 1));
+        }
+    }
+
+    @Test
+    void httpClientsGetIsolatedSessions() {
+        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(4)).start();
+        var http = ClientOptions.defaults().withTransport(ClientOptions.Transport.HTTP);
+        try (var a = EnvClient.connect(server.baseUrl(), ECHO, http); var b = EnvClient.connect(server.baseUrl(), ECHO, http)) {
+            a.reset(null, "a", Map.of());
+            b.reset(null, "b", Map.of());
+            a.step(new EchoAction("x"));
+            assertThat(a.state()).isEqualTo(new BasicState("a", 1));
+            assertThat(b.state()).isEqualTo(new BasicState("b", 0));
+        }
+    }
+
+    @Test
+    void genericClientUsesMapsAndAcceptsEveryUrlForm() {
+        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(4)).start();
+        String hostPort = server.baseUrl().substring("http://".length());
+        for (String url : new String[] {server.baseUrl(), server.baseUrl() + "/", "ws://" + hostPort, hostPort}) {
+            try (var client = GenericEnvClient.connect(url)) {
+                client.reset(Map.of("seed", 3));
+                assertThat(client.step(Map.of("message", "hey")).observation())
+                        .containsEntry("echoed_message", "hey").containsEntry("message_length", 3);
+                assertThat(client.state()).containsEntry("step_count", 1);
+            }
+        }
+    }
+
+    @Test
+    void executionAndValidationErrorsCarryTheirCodesAndKeepTheSession() {
+        server = EnvServer.builder(FaultEnvironment::new).types(FAULT).config(local(2)).start();
+        try (var client = EnvClient.connect(server.baseUrl(), FAULT); var generic = GenericEnvClient.connect(server.baseUrl())) {
+            client.reset();
+            assertThatThrownBy(() -> client.step(new FaultAction(true, 0, "boom")))
+                    .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                        assertThat(e.code()).isEqualTo("EXECUTION_ERROR");
+                        assertThat(e.serverMessage()).contains("fault requested");
+                    });
+            assertThatThrownBy(() -> generic.step(Map.of("sleep_s", "soon")))
+                    .isInstanceOfSatisfying(ServerErrorException.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_ERROR"));
+            assertThat(client.step(new FaultAction(false, 0, "fine")).observation().message()).isEqualTo("fine");
+        }
+    }
+
+    @Test
+    void capacityIsReportedAsItsOwnException() {
+        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(1)).start();
+        try (var first = EnvClient.connect(server.baseUrl(), ECHO); var second = EnvClient.connect(server.baseUrl(), ECHO)) {
+            first.reset();
+            assertThatThrownBy(second::reset).isInstanceOfSatisfying(CapacityReachedException.class, e -> {
+                assertThat(e.activeSessions()).isEqualTo(1);
+                assertThat(e.maxSessions()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void aReplyTimeoutDropsTheConnectionInsteadOfDesynchronisingIt() {
+        server = EnvServer.builder(FaultEnvironment::new).types(FAULT).config(local(2)).start();
+        var opts = ClientOptions.defaults().withReplyTimeout(Duration.ofMillis(300));
+        try (var client = EnvClient.connect(server.baseUrl(), FAULT, opts)) {
+            client.reset();
+            assertThatThrownBy(() -> client.step(new FaultAction(false, 1.0, "slow"))).isInstanceOf(SessionLostException.class);
+            assertThatThrownBy(client::state).isInstanceOf(SessionLostException.class);
+            client.reconnect();
+            client.reset();
+            assertThat(client.step(new FaultAction(false, 0, "again")).observation().message()).isEqualTo("again");
+        }
+    }
+
+    @Test
+    void serverShutdownEndsTheSessionWithSessionError() {
+        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(2)).start();
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
+            client.reset();
+            server.close();
+            server = null;
+            assertThatThrownBy(() -> client.step(new EchoAction("x")))
+                    .isInstanceOfAny(ServerErrorException.class, SessionLostException.class)
+                    .hasMessageContaining("S");
+        }
+    }
+
+    @Test
+    void idleSessionsAreClosedByTheServerWithSessionError() throws Exception {
+        server = EnvServer.builder(EchoEnvironment::new).types(ECHO)
+                .config(local(1).withIdleTimeout(Duration.ofMillis(300))).start();
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
+            client.reset();
+            Thread.sleep(1200);
+            assertThatThrownBy(() -> client.step(new EchoAction("late")))
+                    .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                        assertThat(e.code()).isEqualTo("SESSION_ERROR");
+                        assertThat(e.serverMessage()).contains("idle");
+                    });
+        }
+        assertThat(server.activeSessions()).isZero();
+    }
+
+    @Test
+    void manyConcurrentClientsKeepTheirOwnEpisodes() {
+        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(16)).start();
+        IntStream.range(0, 16).parallel().forEach(i -> {
+            try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
+                client.reset(null, "ep-" + i, Map.of());
+                for (int s = 0; s <= i; s++) {
+                    client.step(new EchoAction("c" + i));
+                }
+                assertThat(client.state()).isEqualTo(new BasicState("ep-" + i, i + 1));
+            }
+        });
+    }
+
+    @Test
+    void unreachableServersFailFastWithConnectException() {
+        assertThatThrownBy(() -> EnvClient.connect("http://127.0.0.1:1", ECHO, ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(2))))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("127.0.0.1:1");
+        assertThatThrownBy(() -> Readiness.awaitHealthy("http://127.0.0.1:1", Duration.ofMillis(500)))
+                .isInstanceOf(ConnectException.class);
+    }
+}
