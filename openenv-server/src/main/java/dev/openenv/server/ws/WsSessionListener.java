@@ -72,12 +72,20 @@ public final class WsSessionListener implements WsListener {
             return;
         }
         session.onServerClose(reason -> sendAndClose(ws, WsErrors.error(WsErrors.SESSION_ERROR, reason)));
-        if (!pingInterval.isZero()) {
-            session.keepAlive(() -> keepAlive(ws));
-        }
+        // Helidon reads each connection on one thread and does not tell the listener when the peer
+        // vanishes without a close frame; the reader thread ending is how we notice.
+        Thread reader = Thread.currentThread();
+        session.keepAlive(() -> keepAlive(ws, reader));
     }
 
-    private void keepAlive(WsSession ws) {
+    private void keepAlive(WsSession ws, Thread reader) {
+        if (!reader.isAlive()) {
+            end("connection lost");
+            return;
+        }
+        if (pingInterval.isZero()) {
+            return;
+        }
         long now = System.nanoTime();
         long silent = now - lastHeardNanos;
         if (silent > 2 * pingInterval.toNanos()) {

@@ -1,0 +1,201 @@
+package dev.openenv.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.openenv.core.BasicState;
+import dev.openenv.core.EnvironmentType;
+import dev.openenv.core.OpenEnvException;
+import dev.openenv.core.json.WireCodec;
+import dev.openenv.envs.echo.EchoAction;
+import dev.openenv.envs.echo.EchoObservation;
+import dev.openenv.envs.fault.FaultAction;
+import dev.openenv.envs.fault.FaultEnvironment;
+import dev.openenv.envs.fault.FaultObservation;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import tools.jackson.databind.JsonNode;
+
+/** Sessions end cleanly on every path, and the environment is always closed. */
+@Timeout(60)
+class SessionLifecycleTest {
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
+            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
+    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT =
+            EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class);
+
+    final AtomicInteger created = new AtomicInteger();
+    final AtomicInteger closed = new AtomicInteger();
+    EnvServer server;
+
+    static ServerConfig local() {
+        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(2);
+    }
+
+    EnvServer counting(ServerConfig config) {
+        return EnvServer.builder(() -> new CountingEnvironment(created, closed)).types(ECHO).config(config).start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static JsonNode json(WsProbe.Frame f) {
+        assertThat(f.kind()).as("frame %s", f).isEqualTo("text");
+        return WireCodec.standard().parse(f.text());
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void closeMessageEndsTheSessionAndFreesTheSlot() throws Exception {
+        server = counting(local().withMaxConcurrentEnvs(1));
+        try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+            ws.sendText("{\"type\":\"reset\"}");
+            assertThat(json(ws.next()).path("type").asString()).isEqualTo("observation");
+            ws.sendText("{\"type\":\"close\"}");
+            assertThat(ws.next().kind()).isEqualTo("close");
+        }
+        awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+        try (var again = WsProbe.open(server.baseUrl(), "/ws")) {
+            again.sendText("{\"type\":\"state\"}");
+            assertThat(json(again.next()).path("type").asString()).isEqualTo("state");
+        }
+    }
+
+    @Test
+    void anAbruptDisconnectClosesTheEnvironment() throws Exception {
+        server = counting(local().withPingInterval(Duration.ofMillis(400)));
+        var ws = WsProbe.open(server.baseUrl(), "/ws");
+        ws.sendText("{\"type\":\"reset\"}");
+        ws.next();
+        ws.close(); // abort: no close frame
+        awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+    }
+
+    @Test
+    void idleSessionsAreToldAndClosed() throws Exception {
+        server = counting(local().withIdleTimeout(Duration.ofMillis(300)));
+        try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+            JsonNode error = json(ws.next());
+            assertThat(error.path("data").path("code").asString()).isEqualTo("SESSION_ERROR");
+            assertThat(error.path("data").path("message").asString()).contains("idle");
+            assertThat(ws.next().kind()).isEqualTo("close");
+        }
+        awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+    }
+
+    @Test
+    void shutdownClosesEveryEnvironment() throws Exception {
+        server = counting(local());
+        var a = WsProbe.open(server.baseUrl(), "/ws");
+        var b = WsProbe.open(server.baseUrl(), "/ws");
+        awaitTrue(() -> created.get() == 2);
+        server.close();
+        server = null;
+        assertThat(closed.get()).isEqualTo(2);
+        assertThat(json(a.next()).path("data").path("code").asString()).isEqualTo("SESSION_ERROR");
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aFailingFactoryIsReportedAndFreesItsSlot() throws Exception {
+        java.util.function.Supplier<CountingEnvironment> failing = () -> {
+            throw new OpenEnvException("no GPU today");
+        };
+        server = EnvServer.builder(failing).types(ECHO).config(local().withMaxConcurrentEnvs(1)).start();
+        for (int i = 0; i < 2; i++) { // twice: the first failure must not leak the only slot
+            try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+                JsonNode error = json(ws.next());
+                assertThat(error.path("data").path("code").asString()).isEqualTo("FACTORY_ERROR");
+                assertThat(error.path("data").path("factory_name").asString()).isEqualTo("echo");
+                assertThat(error.path("data").path("message").asString())
+                        .isEqualTo("Environment factory 'echo' failed to create instance.");
+                WsProbe.Frame close = ws.next();
+                assertThat(close.kind()).isEqualTo("close");
+                assertThat(close.code()).isEqualTo(1000);
+            }
+        }
+        assertThat(server.activeSessions()).isZero();
+    }
+
+    @Test
+    void aStepPastItsTimeoutIsInterruptedAndReported() throws Exception {
+        server = EnvServer.builder(FaultEnvironment::new).types(FAULT)
+                .config(local().withStepTimeout(Duration.ofMillis(200))).start();
+        try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+            long start = System.nanoTime();
+            ws.sendText("{\"type\":\"step\",\"data\":{\"sleep_s\":30}}");
+            JsonNode error = json(ws.next());
+            assertThat(error.path("data").path("code").asString()).isEqualTo("EXECUTION_ERROR");
+            assertThat(error.path("data").path("message").asString()).contains("timeout");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            ws.sendText("{\"type\":\"step\",\"data\":{\"message\":\"still here\"}}");
+            assertThat(json(ws.next()).path("data").path("observation").path("message").asString()).isEqualTo("still here");
+        }
+    }
+
+    @Test
+    void deliberateLeniencyKeepsTheSessionOpen() throws Exception {
+        server = counting(local());
+        try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+            ws.sendText("[]");
+            assertThat(json(ws.next()).path("data").path("code").asString()).isEqualTo("VALIDATION_ERROR");
+            ws.sendBinary("{\"type\":\"state\"}".getBytes(StandardCharsets.UTF_8));
+            assertThat(json(ws.next()).path("data").path("code").asString()).isEqualTo("INVALID_JSON");
+            ws.sendText("{\"type\":\"state\",\"data\":{}}");
+            assertThat(json(ws.next()).path("type").asString()).isEqualTo("state");
+            ws.sendText("{\"type\":\"reset\",\"data\":{\"seed\":\"abc\"}}");
+            JsonNode bad = json(ws.next());
+            assertThat(bad.path("data").path("errors").path(0).path("loc").path(0).asString()).isEqualTo("seed");
+            ws.sendText("{\"type\":\"step\",\"data\":{\"message\":\"ok\"}}");
+            assertThat(json(ws.next()).path("data").path("observation").path("echoed_message").asString()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void aPeerThatStopsAnsweringPingsIsDropped() throws Exception {
+        server = counting(local().withPingInterval(Duration.ofMillis(200)));
+        try (Socket raw = new Socket("127.0.0.1", server.port())) {
+            // A WebSocket handshake by hand, then silence: this peer never answers a ping.
+            OutputStream out = raw.getOutputStream();
+            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = raw.getInputStream();
+            byte[] head = new byte[12];
+            assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
+            assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
+            awaitTrue(() -> created.get() == 1);
+            awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+        }
+    }
+
+    @Test
+    void anAnsweringPeerStaysConnectedThroughPings() throws Exception {
+        server = counting(local().withPingInterval(Duration.ofMillis(100)));
+        try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+            Thread.sleep(800); // several ping periods; the JDK client answers each ping
+            ws.sendText("{\"type\":\"state\"}");
+            assertThat(json(ws.next()).path("type").asString()).isEqualTo("state");
+            assertThat(closed.get()).isZero();
+        }
+    }
+}
