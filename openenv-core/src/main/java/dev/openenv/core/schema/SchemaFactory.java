@@ -127,9 +127,37 @@ public final class SchemaFactory {
             if (!s.has("title")) {
                 s.put("title", t.getSimpleName());
             }
+            flattenAllOf(s);
             return s;
         });
         return cached.deepCopy();
+    }
+
+    /**
+     * victools writes a property whose type has its own title as {@code allOf: [type, {title, description}]};
+     * pydantic (and form generators) expect one object, so the parts are merged, the field's words winning.
+     */
+    private static void flattenAllOf(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            JsonNode allOf = o.get("allOf");
+            if (allOf != null && allOf.isArray() && allOf.size() > 0) {
+                boolean simple = true;
+                for (JsonNode part : allOf) {
+                    simple &= part.isObject();
+                }
+                if (simple) {
+                    o.remove("allOf");
+                    ObjectNode merged = JsonNodeFactory.instance.objectNode();
+                    allOf.forEach(part -> merged.setAll((ObjectNode) part));
+                    merged.setAll(o);
+                    o.removeAll();
+                    o.setAll(merged);
+                }
+            }
+            o.values().forEach(SchemaFactory::flattenAllOf);
+        } else if (node != null && node.isArray()) {
+            node.forEach(SchemaFactory::flattenAllOf);
+        }
     }
 
     private static ObjectNode properties(ObjectNode schema) {
