@@ -57,23 +57,35 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
     }
 
     public StepResult<O> reset() {
-        return ClientCore.await(resetAsync(null, null, Map.of()));
+        return ClientCore.await(sendReset(null, null, Map.of()));
     }
 
     /** Starts an episode; {@code seed} and {@code episodeId} may be null, {@code options} are passed through. */
     public StepResult<O> reset(Long seed, String episodeId, Map<String, ?> options) {
-        return ClientCore.await(resetAsync(seed, episodeId, options));
+        return ClientCore.await(sendReset(seed, episodeId, options));
     }
 
     public StepResult<O> step(A action) {
-        return ClientCore.await(stepAsync(action));
+        return ClientCore.await(sendStep(action));
     }
 
     public S state() {
-        return ClientCore.await(stateAsync());
+        return ClientCore.await(sendState());
     }
 
     public CompletableFuture<StepResult<O>> resetAsync(Long seed, String episodeId, Map<String, ?> options) {
+        return ClientCore.async(sendReset(seed, episodeId, options));
+    }
+
+    public CompletableFuture<StepResult<O>> stepAsync(A action) {
+        return ClientCore.async(sendStep(action));
+    }
+
+    public CompletableFuture<S> stateAsync() {
+        return ClientCore.async(sendState());
+    }
+
+    private CompletableFuture<StepResult<O>> sendReset(Long seed, String episodeId, Map<String, ?> options) {
         ObjectNode data = codec.object(options == null ? Map.of() : options);
         if (seed != null) {
             data.put("seed", seed);
@@ -84,12 +96,12 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
         return core.wire().reset(data).thenApply(env -> Envelopes.result(env, o -> Envelopes.read(o, type.observationType())));
     }
 
-    public CompletableFuture<StepResult<O>> stepAsync(A action) {
+    private CompletableFuture<StepResult<O>> sendStep(A action) {
         ObjectNode payload = (ObjectNode) codec.toTree(Objects.requireNonNull(action, "action"));
         return core.wire().step(payload).thenApply(env -> Envelopes.result(env, o -> Envelopes.read(o, type.observationType())));
     }
 
-    public CompletableFuture<S> stateAsync() {
+    private CompletableFuture<S> sendState() {
         return core.wire().state().thenApply(s -> Envelopes.read(s, type.stateType()));
     }
 

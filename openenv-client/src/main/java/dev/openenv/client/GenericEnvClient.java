@@ -43,28 +43,40 @@ public final class GenericEnvClient implements AutoCloseable {
 
     /** Starts an episode; the map's entries ({@code seed}, {@code episode_id}, anything else) are sent as-is. */
     public StepResult<Map<String, Object>> reset(Map<String, ?> arguments) {
-        return ClientCore.await(resetAsync(arguments));
+        return ClientCore.await(sendReset(arguments));
     }
 
     public StepResult<Map<String, Object>> step(Map<String, ?> action) {
-        return ClientCore.await(stepAsync(action));
+        return ClientCore.await(sendStep(action));
     }
 
     public Map<String, Object> state() {
-        return ClientCore.await(stateAsync());
+        return ClientCore.await(sendState());
     }
 
     public CompletableFuture<StepResult<Map<String, Object>>> resetAsync(Map<String, ?> arguments) {
+        return ClientCore.async(sendReset(arguments));
+    }
+
+    public CompletableFuture<StepResult<Map<String, Object>>> stepAsync(Map<String, ?> action) {
+        return ClientCore.async(sendStep(action));
+    }
+
+    public CompletableFuture<Map<String, Object>> stateAsync() {
+        return ClientCore.async(sendState());
+    }
+
+    private CompletableFuture<StepResult<Map<String, Object>>> sendReset(Map<String, ?> arguments) {
         return core.wire().reset(codec.object(arguments == null ? Map.of() : arguments))
                 .thenApply(env -> Envelopes.result(env, this::plainMap));
     }
 
-    public CompletableFuture<StepResult<Map<String, Object>>> stepAsync(Map<String, ?> action) {
+    private CompletableFuture<StepResult<Map<String, Object>>> sendStep(Map<String, ?> action) {
         return core.wire().step(codec.object(Objects.requireNonNull(action, "action")))
                 .thenApply(env -> Envelopes.result(env, this::plainMap));
     }
 
-    public CompletableFuture<Map<String, Object>> stateAsync() {
+    private CompletableFuture<Map<String, Object>> sendState() {
         return core.wire().state().thenApply(this::plainMap);
     }
 

@@ -170,6 +170,19 @@ class EnvClientTest {
     }
 
     @Test
+    void asyncCallbacksRunOffTheConnectionThreadSoBlockingInThemIsSafe() throws Exception {
+        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(1)).start();
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
+            client.reset();
+            var blockingCallback = client.stepAsync(new EchoAction("a")).thenApply(r -> {
+                // A callback that itself waits on the same connection must not deadlock it.
+                return client.step(new EchoAction("b")).observation().echoedMessage() + Thread.currentThread().isVirtual();
+            });
+            assertThat(blockingCallback.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("btrue");
+        }
+    }
+
+    @Test
     void unreachableServersFailFastWithConnectException() {
         assertThatThrownBy(() -> EnvClient.connect("http://127.0.0.1:1", ECHO, ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(2))))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("127.0.0.1:1");

