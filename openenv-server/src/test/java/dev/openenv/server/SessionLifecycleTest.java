@@ -101,6 +101,18 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void aStepLongerThanTheIdleTimeoutIsNotIdleness() throws Exception {
+        server = EnvServer.builder(FaultEnvironment::new).types(FAULT)
+                .config(local().withIdleTimeout(Duration.ofMillis(300))).start();
+        try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+            ws.sendText("{\"type\":\"step\",\"data\":{\"sleep_s\":1.2,\"message\":\"slow\"}}");
+            JsonNode reply = json(ws.next());
+            assertThat(reply.path("type").asString()).isEqualTo("observation");
+            assertThat(reply.path("data").path("observation").path("message").asString()).isEqualTo("slow");
+        }
+    }
+
+    @Test
     void shutdownClosesEveryEnvironment() throws Exception {
         server = counting(local());
         var a = WsProbe.open(server.baseUrl(), "/ws");

@@ -46,6 +46,7 @@ public final class Session {
     private final ExecutorService thread;
     private volatile Status status = Status.OPENING;
     private volatile long lastActivityNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Consumer<String> onServerClose = reason -> {};
     private volatile Runnable keepAlive = () -> {};
     private Environment<?, ?, ?> env; // touched only on the session thread
@@ -79,8 +80,9 @@ public final class Session {
         lastActivityNanos = System.nanoTime();
     }
 
+    /** How long the session has been idle: zero while a call is queued or running (a long step is not idleness). */
     long idleNanos(long now) {
-        return now - lastActivityNanos;
+        return inFlight.get() > 0 ? 0 : now - lastActivityNanos;
     }
 
     /** What to do when the server, not the client, ends this session (reaper, shutdown). */
@@ -100,15 +102,20 @@ public final class Session {
     /** Runs {@code work} on the session thread after everything submitted before it. */
     public <T> CompletableFuture<T> submit(Callable<T> work) {
         var result = new CompletableFuture<T>();
+        inFlight.incrementAndGet();
         try {
             thread.execute(() -> {
                 try {
                     result.complete(work.call());
                 } catch (Throwable t) {
                     result.completeExceptionally(t);
+                } finally {
+                    lastActivityNanos = System.nanoTime();
+                    inFlight.decrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {
+            inFlight.decrementAndGet();
             result.completeExceptionally(new SessionClosedException(id, "no longer accepting work"));
         }
         return result;
