@@ -19,7 +19,7 @@ import java.util.Objects;
  *                          ({@code OPENENV_PING_INTERVAL_S}, default 20 s; 0 turns pings off)
  * @param stepTimeout       default budget of one step, {@code null} for none
  *                          ({@code OPENENV_STEP_TIMEOUT_S}); HTTP callers may pass {@code timeout_s}
- * @param mode              simulation or production ({@code OPENENV_SERVER_MODE}, default simulation)
+ * @param mode              simulation or production ({@code OPENENV_MODE}, default simulation)
  * @param maxMessageBytes   largest inbound WebSocket message ({@code OPENENV_MAX_MESSAGE_MB}, default 16 MiB)
  */
 public record ServerConfig(
@@ -75,7 +75,7 @@ public record ServerConfig(
                 seconds(env, "OPENENV_IDLE_TIMEOUT_S", d.idleTimeout()),
                 seconds(env, "OPENENV_PING_INTERVAL_S", d.pingInterval()),
                 env.containsKey("OPENENV_STEP_TIMEOUT_S") ? seconds(env, "OPENENV_STEP_TIMEOUT_S", null) : null,
-                env.containsKey("OPENENV_SERVER_MODE") ? ServerMode.parse(env.get("OPENENV_SERVER_MODE")) : d.mode(),
+                env.containsKey("OPENENV_MODE") ? ServerMode.parse(env.get("OPENENV_MODE")) : d.mode(),
                 env.containsKey("OPENENV_MAX_MESSAGE_MB")
                         ? (int) Math.min(Integer.MAX_VALUE - 1, intVar(env, "OPENENV_MAX_MESSAGE_MB", 16) * 1024L * 1024L)
                         : d.maxMessageBytes());

@@ -107,12 +107,18 @@ public final class SchemaFactory {
         return schema;
     }
 
-    /** The three schemas of an environment, as {@code GET /schema} returns them. */
+    /**
+     * The schemas of an environment, as {@code GET /schema} returns them: {@code action},
+     * {@code observation}, {@code state}, and {@code reset_observation} (what reset answers; the
+     * reference added it in 0.8, older clients ignore it).
+     */
     public ObjectNode environmentSchema(EnvironmentType<?, ?, ?> type) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("action", actionSchema(type.actionType()));
-        out.set("observation", observationSchema(type.observationType()));
+        ObjectNode observation = observationSchema(type.observationType());
+        out.set("observation", observation);
         out.set("state", stateSchema(type.stateType()));
+        out.set("reset_observation", observation.deepCopy());
         return out;
     }
 
