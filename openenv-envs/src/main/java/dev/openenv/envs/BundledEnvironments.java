@@ -6,6 +6,9 @@ import dev.openenv.core.EnvironmentType;
 import dev.openenv.envs.echo.EchoAction;
 import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.envs.echo.EchoObservation;
+import dev.openenv.core.mcp.McpAction;
+import dev.openenv.core.mcp.McpObservation;
+import dev.openenv.envs.echomcp.EchoMcpEnvironment;
 import dev.openenv.envs.fault.FaultAction;
 import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
@@ -23,6 +26,8 @@ public final class BundledEnvironments {
     private static final List<Entry<?, ?, ?>> ALL = List.of(
             new Entry<>("echo", "echoes messages back; reward 0.1 per character",
                     EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class), EchoEnvironment::new),
+            new Entry<>("echo-mcp", "the reference's MCP echo: tools echo_message and echo_with_length",
+                    EnvironmentType.of("echo_env", McpAction.class, McpObservation.class, BasicState.class), EchoMcpEnvironment::new),
             new Entry<>("fault", "fails on demand, for testing error handling",
                     EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class), FaultEnvironment::new));
 

@@ -6,7 +6,12 @@ import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.OpenEnvException;
 import dev.openenv.core.State;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.mcp.McpEnvironment;
+import dev.openenv.core.mcp.ToolMode;
 import dev.openenv.server.http.HttpEndpoints;
+import dev.openenv.server.mcp.McpHttpEndpoint;
+import dev.openenv.server.mcp.McpRpc;
+import dev.openenv.server.mcp.McpWsListener;
 import dev.openenv.server.session.EnvironmentRunner;
 import dev.openenv.server.session.SessionManager;
 import dev.openenv.server.ws.WsSessionListener;
@@ -17,9 +22,6 @@ import io.helidon.webserver.websocket.WsRouting;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Serves an environment over the OpenEnv protocol: HTTP routes and the {@code /ws} session protocol.
@@ -43,23 +45,30 @@ public final class EnvServer implements AutoCloseable {
         this.config = b.config;
         WireCodec codec = WireCodec.standard();
         EnvironmentType<?, ?, ?> type = b.type != null ? b.type : probeType(b.factory);
+        ToolMode toolMode = config.mode() == ServerMode.PRODUCTION ? ToolMode.PRODUCTION : ToolMode.SIMULATION;
         this.sessions = new SessionManager(b.factory, type.name(), config.maxConcurrentEnvs(), config.idleTimeout(),
-                SessionManager.tickFor(config.idleTimeout(), config.pingInterval()));
+                SessionManager.tickFor(config.idleTimeout(), config.pingInterval()), env -> {
+                    if (env instanceof McpEnvironment<?> mcpEnv) {
+                        mcpEnv.serveIn(toolMode);
+                    }
+                });
+        McpRpc rpc = new McpRpc(sessions, codec, type.name());
         EnvironmentRunner runner = new EnvironmentRunner(type, codec);
         HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode());
         HttpRouting.Builder routing = HttpRouting.builder();
         b.extraRoutes.accept(routing);
         http.register(routing);
+        new McpHttpEndpoint(rpc, codec).register(routing);
         HttpEndpoints.registerNotFound(routing);
-        WsSessionListener.McpOverWs noMcp = (session, request) -> mcpUnsupported(request);
         this.webServer = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
                 .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
                 .routing(routing)
-                .addRouting(WsRouting.builder().endpoint("/ws",
-                        () -> new WsSessionListener(sessions, runner, codec, config.stepTimeout(), config.pingInterval(), noMcp)))
+                .addRouting(WsRouting.builder()
+                        .endpoint("/ws", () -> new WsSessionListener(sessions, runner, codec, config.stepTimeout(), config.pingInterval(), rpc))
+                        .endpoint("/mcp", () -> new McpWsListener(sessions, rpc, codec)))
                 .build();
     }
 
@@ -104,16 +113,6 @@ public final class EnvServer implements AutoCloseable {
     public void close() {
         sessions.close();
         webServer.stop();
-    }
-
-    private static JsonNode mcpUnsupported(JsonNode request) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("jsonrpc", "2.0");
-        JsonNode id = request.get("id");
-        out.set("id", id == null ? JsonNodeFactory.instance.nullNode() : id);
-        ObjectNode error = out.putObject("error");
-        error.put("code", -32603).put("message", "Environment does not support MCP").putNull("data");
-        return out;
     }
 
     private static EnvironmentType<?, ?, ?> probeType(Supplier<? extends Environment<?, ?, ?>> factory) {

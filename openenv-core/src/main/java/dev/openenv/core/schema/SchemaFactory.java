@@ -16,6 +16,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import dev.openenv.core.json.WireNames;
+import dev.openenv.core.mcp.CallToolAction;
+import dev.openenv.core.mcp.CallToolObservation;
+import dev.openenv.core.mcp.McpAction;
+import dev.openenv.core.mcp.McpObservation;
+import com.github.victools.jsonschema.generator.CustomDefinition;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -63,7 +68,10 @@ public final class SchemaFactory {
                     JsonClassDescription d = scope.getType().getErasedType().getAnnotation(JsonClassDescription.class);
                     return d == null ? null : d.value();
                 })
-                .withPropertySorter((a, b) -> 0);
+                .withPropertySorter((a, b) -> 0)
+                // A free-form JSON value (e.g. a tool's result) is any JSON.
+                .withCustomDefinitionProvider((javaType, context) -> JsonNode.class.isAssignableFrom(javaType.getErasedType())
+                        ? new CustomDefinition(context.getGeneratorConfig().createObjectNode()) : null);
         this.generator = new SchemaGenerator(config.build());
     }
 
@@ -114,8 +122,11 @@ public final class SchemaFactory {
      */
     public ObjectNode environmentSchema(EnvironmentType<?, ?, ?> type) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.set("action", actionSchema(type.actionType()));
-        ObjectNode observation = observationSchema(type.observationType());
+        // MCP environments are described by their call action and observation, as the reference's are.
+        Class<?> action = type.actionType() == McpAction.class ? CallToolAction.class : type.actionType();
+        Class<?> observed = type.observationType() == McpObservation.class ? CallToolObservation.class : type.observationType();
+        out.set("action", actionSchema(action));
+        ObjectNode observation = observationSchema(observed);
         out.set("observation", observation);
         out.set("state", stateSchema(type.stateType()));
         out.set("reset_observation", observation.deepCopy());

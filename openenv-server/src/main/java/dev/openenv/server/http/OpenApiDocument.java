@@ -44,6 +44,7 @@ final class OpenApiDocument {
         paths.putObject("/metadata").set("get", operation("Get environment metadata", "Environment Info", null, false, null));
         paths.putObject("/schema").set("get", operation("Get all JSON schemas", "Schema", null, false, null));
         paths.putObject("/health").set("get", operation("Health check", "Health", null, false, null));
+        paths.putObject("/mcp").set("post", operation("MCP JSON-RPC endpoint", "MCP", null, false, null));
         return doc;
     }
 

@@ -7,6 +7,8 @@ import dev.openenv.core.StepResult;
 import dev.openenv.core.json.ActionValidationException;
 import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.mcp.McpAction;
+import dev.openenv.core.mcp.McpActions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,6 +98,9 @@ public final class EnvironmentRunner {
 
     /** Decodes an action for this environment. */
     public Action decodeAction(JsonNode json) {
+        if (type.actionType() == McpAction.class) {
+            return McpActions.decode(json, codec);
+        }
         return codec.decode(json, type.actionType());
     }
 

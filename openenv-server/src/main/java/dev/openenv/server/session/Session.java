@@ -50,6 +50,7 @@ public final class Session {
     private volatile Consumer<String> onServerClose = reason -> {};
     private volatile Runnable keepAlive = () -> {};
     private Environment<?, ?, ?> env; // touched only on the session thread
+    private volatile Thread runner;
 
     Session(SessionManager owner, Kind kind) {
         this.owner = owner;
@@ -82,7 +83,23 @@ public final class Session {
 
     /** How long the session has been idle: zero while a call is queued or running (a long step is not idleness). */
     long idleNanos(long now) {
-        return inFlight.get() > 0 ? 0 : now - lastActivityNanos;
+        return inFlight.get() > 0 || attached.get() ? 0 : now - lastActivityNanos;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean attached = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Binds a WebSocket to this (HTTP-created) session; false when one is bound already. An attached
+     * session is not reaped while attached and survives its socket closing.
+     */
+    public boolean attach() {
+        return attached.compareAndSet(false, true);
+    }
+
+    /** Unbinds the WebSocket bound by {@link #attach()}. */
+    public void detach() {
+        attached.set(false);
+        touch();
     }
 
     /** What to do when the server, not the client, ends this session (reaper, shutdown). */
@@ -99,12 +116,18 @@ public final class Session {
         keepAlive.run();
     }
 
+    /** Whether the caller is the session's own thread (inside {@link #submit}). */
+    public boolean onSessionThread() {
+        return Thread.currentThread() == runner;
+    }
+
     /** Runs {@code work} on the session thread after everything submitted before it. */
     public <T> CompletableFuture<T> submit(Callable<T> work) {
         var result = new CompletableFuture<T>();
         inFlight.incrementAndGet();
         try {
             thread.execute(() -> {
+                runner = Thread.currentThread();
                 try {
                     result.complete(work.call());
                 } catch (Throwable t) {
@@ -153,9 +176,11 @@ public final class Session {
     }
 
     /** Builds the environment on the session thread; called once by the manager. */
-    void open(java.util.function.Supplier<? extends Environment<?, ?, ?>> factory) throws Exception {
+    void open(java.util.function.Supplier<? extends Environment<?, ?, ?>> factory,
+              java.util.function.Consumer<Environment<?, ?, ?>> prepare) throws Exception {
         submit(() -> {
             env = factory.get();
+            prepare.accept(env);
             return null;
         }).get();
         status = Status.OPEN;

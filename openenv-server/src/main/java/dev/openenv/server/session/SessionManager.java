@@ -17,6 +17,7 @@ import java.util.function.Supplier;
  */
 public final class SessionManager implements AutoCloseable {
     private final Supplier<? extends Environment<?, ?, ?>> factory;
+    private final java.util.function.Consumer<Environment<?, ?, ?>> prepare;
     private final String factoryName;
     private final int maxSessions;
     private final Duration idleTimeout;
@@ -27,8 +28,9 @@ public final class SessionManager implements AutoCloseable {
     private volatile boolean closed;
 
     public SessionManager(Supplier<? extends Environment<?, ?, ?>> factory, String factoryName, int maxSessions,
-                          Duration idleTimeout, Duration tick) {
+                          Duration idleTimeout, Duration tick, java.util.function.Consumer<Environment<?, ?, ?>> prepare) {
         this.factory = factory;
+        this.prepare = prepare;
         this.factoryName = factoryName;
         this.maxSessions = maxSessions;
         this.idleTimeout = idleTimeout;
@@ -87,7 +89,7 @@ public final class SessionManager implements AutoCloseable {
         Session session = new Session(this, kind);
         sessions.put(session.id(), session);
         try {
-            session.open(factory);
+            session.open(factory, prepare);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
             if (e instanceof InterruptedException) {

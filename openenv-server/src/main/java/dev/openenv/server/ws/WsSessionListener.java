@@ -5,6 +5,7 @@ import dev.openenv.core.json.ActionValidationException;
 import dev.openenv.core.json.MalformedJsonException;
 import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.server.mcp.McpRpc;
 import dev.openenv.server.session.CapacityReachedException;
 import dev.openenv.server.session.EnvironmentRunner;
 import dev.openenv.server.session.FactoryException;
@@ -35,20 +36,15 @@ public final class WsSessionListener implements WsListener {
     private final WireCodec codec;
     private final Duration stepTimeout;
     private final Duration pingInterval;
-    private final McpOverWs mcp;
+    private final McpRpc mcp;
     private final StringBuilder partial = new StringBuilder();
     private volatile Session session;
+    private volatile boolean attached;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
 
-    /** Handles the {@code {"type":"mcp"}} message; environments without MCP answer -32603. */
-    @FunctionalInterface
-    public interface McpOverWs {
-        JsonNode handle(Session session, JsonNode request);
-    }
-
     public WsSessionListener(SessionManager sessions, EnvironmentRunner runner, WireCodec codec,
-                             Duration stepTimeout, Duration pingInterval, McpOverWs mcp) {
+                             Duration stepTimeout, Duration pingInterval, McpRpc mcp) {
         this.sessions = sessions;
         this.runner = runner;
         this.codec = codec;
@@ -59,6 +55,11 @@ public final class WsSessionListener implements WsListener {
 
     @Override
     public void onOpen(WsSession ws) {
+        var attachTo = ws.prologue().query().first("session_id");
+        if (attachTo.isPresent()) {
+            attach(ws, attachTo.get());
+            return;
+        }
         try {
             session = sessions.open(Session.Kind.WEBSOCKET);
         } catch (CapacityReachedException e) {
@@ -76,6 +77,24 @@ public final class WsSessionListener implements WsListener {
         // vanishes without a close frame; the reader thread ending is how we notice.
         Thread reader = Thread.currentThread();
         session.keepAlive(() -> keepAlive(ws, reader));
+    }
+
+    /** {@code /ws?session_id=ID}: speaks for a session made with {@code openenv/session/create}, without a new slot. */
+    private void attach(WsSession ws, String id) {
+        Session target = sessions.find(id).filter(x -> x.kind() == Session.Kind.HTTP).orElse(null);
+        if (target == null) {
+            sendAndClose(ws, WsErrors.error(WsErrors.SESSION_ERROR, "Unknown session_id: " + id));
+            return;
+        }
+        if (!target.attach()) {
+            sendAndClose(ws, WsErrors.error(WsErrors.SESSION_ERROR, "Session " + id + " already has an attached WebSocket"));
+            return;
+        }
+        attached = true;
+        session = target;
+        target.onServerClose(reason -> sendAndClose(ws, WsErrors.error(WsErrors.SESSION_ERROR, reason)));
+        Thread reader = Thread.currentThread();
+        target.keepAlive(() -> keepAlive(ws, reader));
     }
 
     private void keepAlive(WsSession ws, Thread reader) {
@@ -163,7 +182,15 @@ public final class WsSessionListener implements WsListener {
 
     private void end(String reason) {
         Session s = session;
-        if (s != null) {
+        if (s == null) {
+            return;
+        }
+        if (attached) {
+            // The session belongs to its creator: it ends with openenv/session/close or the idle timeout.
+            s.onServerClose(r -> { });
+            s.keepAlive(() -> { });
+            s.detach();
+        } else {
             s.close(reason, false);
         }
     }
@@ -203,14 +230,18 @@ public final class WsSessionListener implements WsListener {
                     send(ws, frame);
                 }
                 case "close" -> {
-                    s.close("client sent close", false);
+                    if (attached) {
+                        end("client sent close");
+                    } else {
+                        s.close("client sent close", false);
+                    }
                     ws.close(1000, "");
                 }
                 case "mcp" -> {
                     JsonNode data = envelope(msg, RESET_KEYS, true);
                     ObjectNode frame = JsonNodeFactory.instance.objectNode();
                     frame.put("type", "mcp");
-                    frame.set("data", mcp.handle(s, data));
+                    frame.set("data", mcp.handle(data, new McpRpc.Caller(s, false)));
                     send(ws, frame);
                 }
                 default -> send(ws, WsErrors.error(WsErrors.UNKNOWN_TYPE, "Unknown message type: " + type));

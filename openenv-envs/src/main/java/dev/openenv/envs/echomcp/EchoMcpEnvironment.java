@@ -1,0 +1,59 @@
+package dev.openenv.envs.echomcp;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.core.BasicState;
+import dev.openenv.core.EnvironmentMetadata;
+import dev.openenv.core.StepResult;
+import dev.openenv.core.mcp.EmptyObservation;
+import dev.openenv.core.mcp.McpAction;
+import dev.openenv.core.mcp.McpEnvironment;
+import dev.openenv.core.mcp.McpObservation;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The reference's MCP echo environment: two tools, {@code echo_message} and {@code echo_with_length}.
+ * Every step counts, tool listing included; JSON-RPC calls through {@code /mcp} do not.
+ */
+public final class EchoMcpEnvironment extends McpEnvironment<BasicState> {
+    /** Arguments of both tools. */
+    public record Message(@JsonPropertyDescription("The message to echo back") String message) {}
+
+    /** Result of {@code echo_with_length}; the length counts Unicode code points. */
+    public record MessageWithLength(String message, int length) {}
+
+    private String episodeId = UUID.randomUUID().toString();
+    private int stepCount;
+
+    public EchoMcpEnvironment() {
+        tool("echo_message", "Echo back the provided message.", Message.class, Message::message);
+        tool("echo_with_length", "Echo back the message with its length.", Message.class,
+                m -> new MessageWithLength(m.message(), m.message().codePointCount(0, m.message().length())));
+    }
+
+    @Override
+    public StepResult<McpObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
+        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
+        this.stepCount = 0;
+        return new StepResult<>(new EmptyObservation(), 0.0, false,
+                Map.of("status", "ready", "message", "Echo environment ready!"));
+    }
+
+    @Override
+    public StepResult<McpObservation> step(McpAction action, Duration timeout) {
+        stepCount++;
+        return super.step(action, timeout);
+    }
+
+    @Override
+    public BasicState state() {
+        return new BasicState(episodeId, stepCount);
+    }
+
+    @Override
+    public EnvironmentMetadata metadata() {
+        return new EnvironmentMetadata("EchoEnvironment",
+                "MCP echo environment: tools echo_message and echo_with_length.", null, "1.0.0", "OpenEnv for Java", null);
+    }
+}

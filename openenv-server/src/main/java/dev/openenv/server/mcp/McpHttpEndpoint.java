@@ -1,0 +1,66 @@
+package dev.openenv.server.mcp;
+
+import dev.openenv.core.json.MalformedJsonException;
+import dev.openenv.core.json.WireCodec;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /mcp}: one JSON-RPC request per POST, always answered with HTTP 200 as the reference
+ * does, except a standard client's notification ({@code notifications/...} without id), which gets
+ * 202 and no body as MCP's Streamable HTTP transport prescribes. {@code GET /mcp} is 405.
+ */
+public final class McpHttpEndpoint {
+    private final McpRpc rpc;
+    private final WireCodec codec;
+
+    public McpHttpEndpoint(McpRpc rpc, WireCodec codec) {
+        this.rpc = rpc;
+        this.codec = codec;
+    }
+
+    public void register(HttpRouting.Builder routing) {
+        routing.any("/mcp", (req, res) -> {
+            if (!req.prologue().method().equals(Method.POST)) {
+                res.header(HeaderNames.ALLOW, "POST");
+                json(res, 405, "{\"detail\":\"Method Not Allowed\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return;
+            }
+            handle(req, res);
+        });
+    }
+
+    private void handle(ServerRequest req, ServerResponse res) {
+        boolean standard = req.headers().first(HeaderNames.create("Mcp-Protocol-Version")).isPresent()
+                || req.headers().first(HeaderNames.ACCEPT).map(a -> a.contains("text/event-stream")).orElse(false);
+        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
+        JsonNode request;
+        try {
+            request = codec.parse(body);
+        } catch (MalformedJsonException e) {
+            json(res, 200, codec.writeBytes(rpc.parseError(null)));
+            return;
+        }
+        if (!request.isObject()) {
+            json(res, 200, codec.writeBytes(rpc.parseError(null)));
+            return;
+        }
+        if (McpRpc.isNotification(request)) {
+            res.status(202);
+            res.send();
+            return;
+        }
+        boolean initialize = "initialize".equals(request.path("method").asString(""));
+        json(res, 200, codec.writeBytes(rpc.handle(request, new McpRpc.Caller(null, standard || initialize))));
+    }
+
+    private static void json(ServerResponse res, int status, byte[] body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body);
+    }
+}

@@ -1,0 +1,271 @@
+package dev.openenv.server.mcp;
+
+import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.mcp.McpEnvironment;
+import dev.openenv.core.mcp.McpToolException;
+import dev.openenv.core.mcp.Tool;
+import dev.openenv.server.session.CapacityReachedException;
+import dev.openenv.server.session.FactoryException;
+import dev.openenv.server.session.Session;
+import dev.openenv.server.session.SessionManager;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Where MCP JSON-RPC requests are validated and dispatched, for {@code POST /mcp}, {@code WS /mcp} and
+ * the {@code {"type":"mcp"}} message of {@code /ws}: {@code tools/list}, {@code tools/call},
+ * {@code openenv/session/create}, {@code openenv/session/close}, plus {@code initialize} and
+ * {@code ping} so stock MCP clients can connect.
+ *
+ * <p>Which environment answers: the caller's own session on a WebSocket; else the session named by
+ * {@code params.session_id}; else the default HTTP session (never a throwaway instance). Tool calls
+ * here do not go through {@code step}, so they change no step count. Results use the reference's
+ * snake_case shapes, or MCP's camelCase ones for a {@linkplain Caller#standard() standard} client.
+ */
+public final class McpRpc {
+    private static final Set<String> REQUEST_KEYS = Set.of("jsonrpc", "method", "params", "id");
+    private static final String PROTOCOL_VERSION = "2025-06-18";
+
+    private final SessionManager sessions;
+    private final WireCodec codec;
+    private final String serverName;
+
+    /** Who is asking: the session their connection is bound to (or null) and whether they speak standard MCP. */
+    public record Caller(Session boundSession, boolean standard) {}
+
+    public McpRpc(SessionManager sessions, WireCodec codec, String serverName) {
+        this.sessions = sessions;
+        this.codec = codec;
+        this.serverName = serverName;
+    }
+
+    /** Answers a request whose text did not parse. */
+    public ObjectNode parseError(String detail) {
+        return JsonRpc.error(null, JsonRpc.PARSE_ERROR, detail == null ? "Parse error" : "Parse error: " + detail, null);
+    }
+
+    /** Whether {@code request} is a notification a standard client expects no answer to. */
+    public static boolean isNotification(JsonNode request) {
+        return request.isObject() && !request.has("id") && request.path("method").asString("").startsWith("notifications/");
+    }
+
+    /** Answers one parsed request. */
+    public ObjectNode handle(JsonNode request, Caller caller) {
+        if (!request.isObject()) {
+            return JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid request: expected a JSON object", null);
+        }
+        String invalid = validate(request);
+        if (invalid != null) {
+            return JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid request: " + invalid, null);
+        }
+        JsonNode id = request.get("id");
+        String method = request.get("method").asString();
+        JsonNode params = request.has("params") && !request.get("params").isNull() ? request.get("params") : JsonNodeFactory.instance.objectNode();
+        try {
+            return JsonRpc.result(id, dispatch(method, params, caller));
+        } catch (JsonRpc.Failure f) {
+            return JsonRpc.error(id, f.code, f.getMessage(), f.data);
+        } catch (RuntimeException e) {
+            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, String.valueOf(e.getMessage()), null);
+        }
+    }
+
+    private static String validate(JsonNode r) {
+        var problems = new StringBuilder();
+        if (!r.has("jsonrpc")) {
+            problems.append("jsonrpc: Field required; ");
+        } else if (!"2.0".equals(r.get("jsonrpc").asString(null))) {
+            problems.append("jsonrpc: Input should be '2.0'; ");
+        }
+        if (!r.has("method")) {
+            problems.append("method: Field required; ");
+        } else if (!r.get("method").isString()) {
+            problems.append("method: Input should be a valid string; ");
+        }
+        JsonNode params = r.get("params");
+        if (params != null && !params.isObject() && !params.isNull()) {
+            problems.append("params: Input should be a valid dictionary; ");
+        }
+        JsonNode id = r.get("id");
+        if (id != null && !(id.isNull() || id.isString() || id.isIntegralNumber())) {
+            problems.append("id: Input should be a valid string or integer; ");
+        }
+        for (var e : r.properties()) {
+            if (!REQUEST_KEYS.contains(e.getKey())) {
+                problems.append(e.getKey()).append(": Extra inputs are not permitted; ");
+            }
+        }
+        return problems.isEmpty() ? null : problems.substring(0, problems.length() - 2);
+    }
+
+    private JsonNode dispatch(String method, JsonNode params, Caller caller) {
+        return switch (method) {
+            case "tools/list" -> listTools(params, caller);
+            case "tools/call" -> callTool(params, caller);
+            case "openenv/session/create" -> createSession(caller);
+            case "openenv/session/close" -> closeSession(params, caller);
+            case "initialize" -> initialize(params);
+            case "ping" -> JsonNodeFactory.instance.objectNode();
+            default -> {
+                if (method.startsWith("notifications/")) {
+                    yield JsonNodeFactory.instance.objectNode();
+                }
+                throw new JsonRpc.Failure(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
+            }
+        };
+    }
+
+    private JsonNode initialize(JsonNode params) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("protocolVersion", params.path("protocolVersion").asString(PROTOCOL_VERSION));
+        out.putObject("capabilities").putObject("tools").put("listChanged", false);
+        out.putObject("serverInfo").put("name", serverName).put("version", "0.1.0");
+        return out;
+    }
+
+    private Session target(JsonNode params, Caller caller) {
+        if (caller.boundSession() != null) {
+            return caller.boundSession();
+        }
+        JsonNode sid = params.get("session_id");
+        if (sid != null && !sid.isNull()) {
+            String id = sid.asString();
+            return sessions.find(id).orElseThrow(() -> new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown session_id: " + id));
+        }
+        try {
+            return sessions.defaultHttpSession();
+        } catch (FactoryException e) {
+            throw new JsonRpc.Failure(JsonRpc.SERVER_ERROR, e.getMessage(),
+                    JsonNodeFactory.instance.objectNode().put("factory_name", e.factoryName()));
+        }
+    }
+
+    private JsonNode listTools(JsonNode params, Caller caller) {
+        Session session = target(params, caller);
+        return onSession(session, env -> {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            var list = out.putArray("tools");
+            for (Tool t : env.listTools()) {
+                ObjectNode o = list.addObject();
+                o.put("name", t.name());
+                o.put("title", title(t.name()));
+                o.put("description", t.description());
+                o.set(caller.standard() ? "inputSchema" : "input_schema", t.inputSchema());
+                if (!caller.standard()) {
+                    o.putNull("output_schema");
+                    o.putNull("annotations");
+                    o.putNull("meta");
+                }
+            }
+            return out;
+        });
+    }
+
+    private JsonNode callTool(JsonNode params, Caller caller) {
+        JsonNode name = params.get("name");
+        if (name == null || !name.isString()) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Missing 'name' in params");
+        }
+        JsonNode arguments = params.path("arguments");
+        Session session = target(params, caller);
+        session.touch();
+        return onSession(session, env -> {
+            try {
+                JsonNode result = env.callTool(name.asString(), arguments.isMissingNode() ? null : arguments, McpEnvironment.DEFAULT_TOOL_TIMEOUT);
+                return caller.standard() ? standardResult(result) : result;
+            } catch (McpToolException e) {
+                if (caller.standard()) {
+                    // Standard MCP reports a failed call as a result with isError, so agents can read why.
+                    ObjectNode out = JsonNodeFactory.instance.objectNode();
+                    out.putArray("content").addObject().put("type", "text").put("text", e.getMessage());
+                    out.put("isError", true);
+                    return out;
+                }
+                throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, e.getMessage());
+            }
+        });
+    }
+
+    private static JsonNode standardResult(JsonNode result) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        var content = out.putArray("content");
+        result.path("content").forEach(c -> content.addObject().put("type", "text").put("text", c.path("text").asString("")));
+        out.set("structuredContent", result.path("structured_content"));
+        out.put("isError", result.path("is_error").asBoolean(false));
+        return out;
+    }
+
+    private JsonNode createSession(Caller caller) {
+        if (caller.boundSession() != null) {
+            return JsonNodeFactory.instance.objectNode().put("session_id", caller.boundSession().id());
+        }
+        try {
+            Session s = sessions.open(Session.Kind.HTTP);
+            return JsonNodeFactory.instance.objectNode().put("session_id", s.id());
+        } catch (CapacityReachedException e) {
+            throw new JsonRpc.Failure(JsonRpc.SERVER_ERROR, e.getMessage(), JsonNodeFactory.instance.objectNode()
+                    .put("active_sessions", e.active()).put("max_sessions", e.max()));
+        } catch (FactoryException e) {
+            throw new JsonRpc.Failure(JsonRpc.SERVER_ERROR, e.getMessage(),
+                    JsonNodeFactory.instance.objectNode().put("factory_name", e.factoryName()));
+        }
+    }
+
+    private JsonNode closeSession(JsonNode params, Caller caller) {
+        JsonNode sid = params.get("session_id");
+        if (sid == null || sid.isNull()) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Invalid params - 'session_id' is required");
+        }
+        String id = sid.asString();
+        if (caller.boundSession() != null && caller.boundSession().id().equals(id)) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_REQUEST, "Cannot close active WebSocket-managed session via MCP method");
+        }
+        Session s = sessions.find(id).filter(x -> x.kind() == Session.Kind.HTTP)
+                .orElseThrow(() -> new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown session_id: " + id));
+        s.close("closed by openenv/session/close", true);
+        return JsonNodeFactory.instance.objectNode().put("session_id", id).put("closed", true);
+    }
+
+    private interface EnvCall {
+        JsonNode apply(McpEnvironment<?> env);
+    }
+
+    private JsonNode onSession(Session session, EnvCall call) {
+        if (session.onSessionThread()) { // a WebSocket's own session: already on its thread
+            if (!(session.environment() instanceof McpEnvironment<?> env)) {
+                throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "Environment does not support MCP");
+            }
+            return call.apply(env);
+        }
+        try {
+            return session.submit(() -> {
+                if (!(session.environment() instanceof McpEnvironment<?> env)) {
+                    throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "Environment does not support MCP");
+                }
+                return call.apply(env);
+            }).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, String.valueOf(e.getCause()));
+        }
+    }
+
+    private static String title(String name) {
+        var sb = new StringBuilder();
+        for (String w : name.split("_")) {
+            if (!w.isEmpty()) {
+                sb.append(sb.isEmpty() ? "" : " ").append(Character.toUpperCase(w.charAt(0))).append(w.substring(1));
+            }
+        }
+        return sb.toString();
+    }
+
+}
