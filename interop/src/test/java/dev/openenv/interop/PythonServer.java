@@ -22,14 +22,19 @@ final class PythonServer implements AutoCloseable {
     }
 
     static PythonServer start(Map<String, String> env) throws IOException {
+        return start("servers/py_echo_server.py", env);
+    }
+
+    /** Starts {@code script} (relative to interop/) with {@code --host 127.0.0.1 --port P}. */
+    static PythonServer start(String script, Map<String, String> env) throws IOException {
         String python = System.getProperty("openenv.interop.python", "python3");
         Path dir = Path.of(System.getProperty("openenv.interop.dir", "."));
         int port;
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Path log = Files.createTempFile("py-echo-server", ".log");
-        var builder = new ProcessBuilder(python, dir.resolve("servers/py_echo_server.py").toString(),
+        Path log = Files.createTempFile("py-server", ".log");
+        var builder = new ProcessBuilder(python, dir.resolve(script).toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -74,6 +74,9 @@ public final class McpWsListener implements WsListener {
                 reply = rpc.handle(request, new McpRpc.Caller(s, false));
             } catch (MalformedJsonException e) {
                 reply = rpc.parseError(e.reason());
+            } catch (RuntimeException e) {
+                System.getLogger(McpWsListener.class.getName()).log(System.Logger.Level.WARNING, "MCP request failed", e);
+                reply = JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, String.valueOf(e.getMessage()), null);
             }
             ws.send(codec.write(reply), true);
             return null;
@@ -89,6 +92,11 @@ public final class McpWsListener implements WsListener {
                 return null;
             });
         }
+    }
+
+    @Override
+    public void onPing(WsSession ws, BufferData buffer) {
+        ws.pong(buffer);
     }
 
     @Override
