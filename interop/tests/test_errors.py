@@ -29,6 +29,15 @@ async def _exchange(url, frames, expect_close=False):
     return replies, None
 
 
+async def _refused(url):
+    """Connects, reads the one frame a refusing server sends, and waits for its close."""
+    async with websockets.connect(url) as ws:
+        reply = json.loads(await asyncio.wait_for(ws.recv(), 15))
+        with pytest.raises(websockets.ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), 15)
+        return reply, ws.close_code
+
+
 def _code(reply):
     assert reply["type"] == "error", reply
     return reply["data"]["code"]
@@ -83,14 +92,7 @@ def test_capacity_reached_and_the_slot_is_freed_on_close(java_server):
     first.connect()
     first.reset()
 
-    async def refused():
-        async with websockets.connect(server.ws_url) as ws:
-            reply = json.loads(await asyncio.wait_for(ws.recv(), 15))
-            with pytest.raises(websockets.ConnectionClosed):
-                await asyncio.wait_for(ws.recv(), 15)
-            return reply, ws.close_code
-
-    reply, code = asyncio.run(refused())
+    reply, code = asyncio.run(_refused(server.ws_url))
     assert reply == {"type": "error", "data": {
         "message": "Server at capacity: 1/1 sessions active. Cannot accept new connections.",
         "code": "CAPACITY_REACHED", "active_sessions": 1, "max_sessions": 1}}
@@ -119,14 +121,7 @@ def test_capacity_reached_and_the_slot_is_freed_on_close(java_server):
 def test_factory_error(java_server):
     server = java_server("fault", FAULT_ENV_FAIL_FACTORY="1")
 
-    async def refused():
-        async with websockets.connect(server.ws_url) as ws:
-            reply = json.loads(await asyncio.wait_for(ws.recv(), 15))
-            with pytest.raises(websockets.ConnectionClosed):
-                await asyncio.wait_for(ws.recv(), 15)
-            return reply, ws.close_code
-
-    reply, code = asyncio.run(refused())
+    reply, code = asyncio.run(_refused(server.ws_url))
     assert reply == {"type": "error", "data": {
         "message": "Environment factory 'fault' failed to create instance.",
         "code": "FACTORY_ERROR", "factory_name": "fault"}}
