@@ -8,7 +8,12 @@ import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.envs.echo.EchoObservation;
 import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpObservation;
+import dev.openenv.envs.blackjack.BlackjackEnvironment;
+import dev.openenv.envs.connect4.ConnectFourEnvironment;
 import dev.openenv.envs.echomcp.EchoMcpEnvironment;
+import dev.openenv.envs.gridworld.GridWorldEnvironment;
+import dev.openenv.envs.snake.SnakeEnvironment;
+import dev.openenv.envs.wordle.WordleEnvironment;
 import dev.openenv.envs.fault.FaultAction;
 import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
@@ -28,6 +33,21 @@ public final class BundledEnvironments {
                     EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class), EchoEnvironment::new),
             new Entry<>("echo-mcp", "the reference's MCP echo: tools echo_message and echo_with_length",
                     EnvironmentType.of("echo_env", McpAction.class, McpObservation.class, BasicState.class), EchoMcpEnvironment::new),
+            new Entry<>("gridworld", "seeded maze, full or partial view, shaped rewards",
+                    EnvironmentType.of("gridworld", GridWorldEnvironment.Move.class, GridWorldEnvironment.View.class,
+                            GridWorldEnvironment.GridState.class), GridWorldEnvironment::new),
+            new Entry<>("connect4", "Connect Four against a random, greedy or minimax opponent",
+                    EnvironmentType.of("connect4", ConnectFourEnvironment.Drop.class, ConnectFourEnvironment.Board.class,
+                            ConnectFourEnvironment.GameState.class), ConnectFourEnvironment::new),
+            new Entry<>("blackjack", "one hand of blackjack per episode, seeded shuffle",
+                    EnvironmentType.of("blackjack", BlackjackEnvironment.Play.class, BlackjackEnvironment.Table.class,
+                            BlackjackEnvironment.HandState.class), BlackjackEnvironment::new),
+            new Entry<>("wordle", "guess the five-letter word in six tries",
+                    EnvironmentType.of("wordle", WordleEnvironment.Guess.class, WordleEnvironment.Feedback.class,
+                            WordleEnvironment.GameState.class), WordleEnvironment::new),
+            new Entry<>("snake", "snake on a configurable grid",
+                    EnvironmentType.of("snake", SnakeEnvironment.Turn.class, SnakeEnvironment.Frame.class,
+                            SnakeEnvironment.SnakeState.class), SnakeEnvironment::new),
             new Entry<>("fault", "fails on demand, for testing error handling",
                     EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class), FaultEnvironment::new));
 

@@ -1,0 +1,175 @@
+package dev.openenv.envs.blackjack;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.openenv.core.Action;
+import dev.openenv.core.Environment;
+import dev.openenv.core.EnvironmentMetadata;
+import dev.openenv.core.State;
+import dev.openenv.core.StepResult;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Blackjack against the dealer, one hand per episode, from a 52-card deck shuffled by the seed. The
+ * dealer draws to 17 and stands on all 17s. Reward at the end: +1 win (+1.5 for a natural), -1 loss,
+ * 0 push. Cards are written rank + suit ({@code "AS"}, {@code "10H"}, {@code "KD"}).
+ */
+public final class BlackjackEnvironment implements Environment<BlackjackEnvironment.Play, BlackjackEnvironment.Table, BlackjackEnvironment.HandState> {
+
+    public enum Move {
+        HIT, STAND;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public record Play(@JsonPropertyDescription("hit to take a card, stand to end your turn.") Move action) implements Action {}
+
+    /** The table as the player sees it: the dealer's hole card stays hidden until the hand ends. */
+    public record Table(List<String> playerCards, int playerTotal, boolean usableAce, List<String> dealerCards,
+                        int dealerTotal, List<Move> legalActions, String outcome, String message) {}
+
+    public record HandState(String episodeId, int stepCount, List<String> playerCards, List<String> dealerCards,
+                            int cardsLeft, String outcome) implements State {}
+
+    private static final String[] RANKS = {"A", "2", "3", "4", "5", "6", "7", "8", "9", "10", "J", "Q", "K"};
+    private static final String[] SUITS = {"S", "H", "D", "C"};
+
+    private String episodeId = UUID.randomUUID().toString();
+    private int stepCount;
+    private final List<String> deck = new ArrayList<>();
+    private final List<String> player = new ArrayList<>();
+    private final List<String> dealer = new ArrayList<>();
+    private String outcome;
+
+    /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
+    public BlackjackEnvironment() {
+        reset(0L, null, Map.of());
+    }
+
+    @Override
+    public StepResult<Table> reset(Long seed, String episodeId, Map<String, Object> options) {
+        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
+        this.stepCount = 0;
+        this.outcome = null;
+        deck.clear();
+        for (String s : SUITS) {
+            for (String r : RANKS) {
+                deck.add(r + s);
+            }
+        }
+        Collections.shuffle(deck, new Random(seed != null ? seed : System.nanoTime()));
+        player.clear();
+        dealer.clear();
+        player.add(draw());
+        dealer.add(draw());
+        player.add(draw());
+        dealer.add(draw());
+        if (total(player) == 21) {
+            return finish(total(dealer) == 21 ? "push" : "natural", "Blackjack!");
+        }
+        return StepResult.of(table("Your move: hit or stand."), 0.0);
+    }
+
+    private String draw() {
+        return deck.remove(deck.size() - 1);
+    }
+
+    static int value(String card) {
+        String rank = card.substring(0, card.length() - 1);
+        return switch (rank) {
+            case "A" -> 11;
+            case "J", "Q", "K" -> 10;
+            default -> Integer.parseInt(rank);
+        };
+    }
+
+    static int total(List<String> hand) {
+        int sum = 0;
+        int aces = 0;
+        for (String c : hand) {
+            sum += value(c);
+            aces += c.startsWith("A") ? 1 : 0;
+        }
+        while (sum > 21 && aces-- > 0) {
+            sum -= 10;
+        }
+        return sum;
+    }
+
+    static boolean usableAce(List<String> hand) {
+        int hard = 0;
+        for (String c : hand) {
+            hard += c.startsWith("A") ? 1 : value(c);
+        }
+        return hand.stream().anyMatch(c -> c.startsWith("A")) && hard + 10 <= 21;
+    }
+
+    @Override
+    public StepResult<Table> step(Play play) {
+        if (outcome != null) {
+            return StepResult.of(table("The hand is over (" + outcome + "); reset to deal again."), 0.0, true);
+        }
+        stepCount++;
+        if (play.action() == Move.HIT) {
+            String card = draw();
+            player.add(card);
+            if (total(player) > 21) {
+                return finish("bust", "You drew " + card + " and bust with " + total(player) + ".");
+            }
+            if (total(player) == 21) {
+                return dealerPlays("You drew " + card + " for 21.");
+            }
+            return StepResult.of(table("You drew " + card + "; total " + total(player) + "."), 0.0);
+        }
+        return dealerPlays("You stand on " + total(player) + ".");
+    }
+
+    private StepResult<Table> dealerPlays(String prefix) {
+        while (total(dealer) < 17) {
+            dealer.add(draw());
+        }
+        int p = total(player);
+        int d = total(dealer);
+        String result = d > 21 || p > d ? "win" : p == d ? "push" : "loss";
+        return finish(result, prefix + " Dealer has " + d + ".");
+    }
+
+    private StepResult<Table> finish(String result, String message) {
+        outcome = result;
+        double reward = switch (result) {
+            case "natural" -> 1.5;
+            case "win" -> 1.0;
+            case "push" -> 0.0;
+            default -> -1.0;
+        };
+        return StepResult.of(table(message + " Outcome: " + result + "."), reward, true);
+    }
+
+    private Table table(String message) {
+        boolean over = outcome != null;
+        List<String> shownDealer = over ? List.copyOf(dealer) : List.of(dealer.get(0), "??");
+        int dealerTotal = over ? total(dealer) : total(List.of(dealer.get(0)));
+        return new Table(List.copyOf(player), total(player), usableAce(player), shownDealer, dealerTotal,
+                over ? List.of() : List.of(Move.HIT, Move.STAND), outcome, message);
+    }
+
+    @Override
+    public HandState state() {
+        return new HandState(episodeId, stepCount, List.copyOf(player), outcome == null && !dealer.isEmpty()
+                ? List.of(dealer.get(0), "??") : List.copyOf(dealer), deck.size(), outcome);
+    }
+
+    @Override
+    public EnvironmentMetadata metadata() {
+        return new EnvironmentMetadata("BlackjackEnvironment",
+                "One hand of blackjack per episode; seeded shuffle; dealer stands on 17.", null, "1.0.0", "OpenEnv for Java", null);
+    }
+}

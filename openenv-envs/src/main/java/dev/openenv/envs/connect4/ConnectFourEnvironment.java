@@ -1,0 +1,250 @@
+package dev.openenv.envs.connect4;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.core.Action;
+import dev.openenv.core.Environment;
+import dev.openenv.core.EnvironmentMetadata;
+import dev.openenv.core.State;
+import dev.openenv.core.StepResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Connect Four on the 6×7 board against a built-in opponent. The agent is player 1 and moves first;
+ * the opponent (-1) answers each move. Reset option {@code opponent}: {@code random}, {@code greedy}
+ * (wins when it can, blocks when it must; the default) or {@code minimax} (looks {@code depth} plies
+ * ahead, default 4). Reward: +1 win, -1 loss, 0 draw or ongoing. An illegal move (full or out-of-range
+ * column) is answered with a message, the legal columns and reward -0.1; the board does not change.
+ */
+public final class ConnectFourEnvironment implements Environment<ConnectFourEnvironment.Drop, ConnectFourEnvironment.Board, ConnectFourEnvironment.GameState> {
+    static final int ROWS = 6;
+    static final int COLS = 7;
+
+    public record Drop(@JsonPropertyDescription("Column to drop a disc into, 0 (left) to 6 (right).") int column) implements Action {}
+
+    /** The board (row 0 on top; 1 = agent, -1 = opponent, 0 = empty), the legal columns, and what happened. */
+    public record Board(List<List<Integer>> board, List<Integer> legalActions, int opponentColumn, String winner, String message) {}
+
+    public record GameState(String episodeId, int stepCount, List<List<Integer>> board, String opponent, String winner) implements State {}
+
+    private final int[][] cells = new int[ROWS][COLS];
+    private String episodeId = UUID.randomUUID().toString();
+    private int stepCount;
+    private String opponent = "greedy";
+    private int depth = 4;
+    private Random random = new Random(0);
+    private String winner;
+
+    /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
+    public ConnectFourEnvironment() {
+        reset(0L, null, Map.of());
+    }
+
+    @Override
+    public StepResult<Board> reset(Long seed, String episodeId, Map<String, Object> options) {
+        for (int[] row : cells) {
+            java.util.Arrays.fill(row, 0);
+        }
+        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
+        this.stepCount = 0;
+        this.winner = null;
+        this.random = new Random(seed != null ? seed : System.nanoTime());
+        Object o = options.getOrDefault("opponent", "greedy");
+        if (!List.of("random", "greedy", "minimax").contains(o)) {
+            throw new IllegalArgumentException("opponent must be random, greedy or minimax, got " + o);
+        }
+        this.opponent = (String) o;
+        Object d = options.getOrDefault("depth", 4);
+        if (!(d instanceof Integer n) || n < 1 || n > 6) {
+            throw new IllegalArgumentException("depth must be an integer from 1 to 6, got " + d);
+        }
+        this.depth = n;
+        return StepResult.of(board(-1, "You are 1 and move first; drop a disc in a column 0-6."), 0.0);
+    }
+
+    @Override
+    public StepResult<Board> step(Drop drop) {
+        if (winner != null) {
+            return StepResult.of(board(-1, "The game is over (" + winner + "); reset to play again."), 0.0, true);
+        }
+        int col = drop.column();
+        if (col < 0 || col >= COLS || cells[0][col] != 0) {
+            String why = col < 0 || col >= COLS ? "Column " + col + " does not exist" : "Column " + col + " is full";
+            return StepResult.of(board(-1, why + "; legal columns: " + legal() + "."), -0.1);
+        }
+        stepCount++;
+        place(col, 1);
+        if (wins(1)) {
+            winner = "agent";
+            return StepResult.of(board(-1, "You connected four. You win."), 1.0, true);
+        }
+        if (legal().isEmpty()) {
+            winner = "draw";
+            return StepResult.of(board(-1, "The board is full: a draw."), 0.0, true);
+        }
+        int reply = chooseOpponentMove();
+        place(reply, -1);
+        if (wins(-1)) {
+            winner = "opponent";
+            return StepResult.of(board(reply, "The opponent played " + reply + " and connected four. You lose."), -1.0, true);
+        }
+        if (legal().isEmpty()) {
+            winner = "draw";
+            return StepResult.of(board(reply, "The board is full: a draw."), 0.0, true);
+        }
+        return StepResult.of(board(reply, "The opponent played " + reply + "."), 0.0);
+    }
+
+    private int chooseOpponentMove() {
+        List<Integer> legal = legal();
+        if (opponent.equals("random")) {
+            return legal.get(random.nextInt(legal.size()));
+        }
+        if (opponent.equals("minimax")) {
+            int best = legal.get(0);
+            int bestScore = Integer.MIN_VALUE;
+            for (int c : orderedMoves()) {
+                place(c, -1);
+                int score = -negamax(depth - 1, 1, -1_000_000, 1_000_000);
+                unplace(c);
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = c;
+                }
+            }
+            return best;
+        }
+        for (int player : new int[] {-1, 1}) { // win if possible, else block
+            for (int c : legal) {
+                place(c, player);
+                boolean w = wins(player);
+                unplace(c);
+                if (w) {
+                    return c;
+                }
+            }
+        }
+        return legal.get(random.nextInt(legal.size()));
+    }
+
+    private int negamax(int d, int player, int alpha, int beta) {
+        if (wins(-player)) {
+            return -100_000 - d;
+        }
+        List<Integer> moves = orderedMoves();
+        if (moves.isEmpty()) {
+            return 0;
+        }
+        if (d == 0) {
+            return player * heuristic();
+        }
+        int best = Integer.MIN_VALUE;
+        for (int c : moves) {
+            place(c, player);
+            int score = -negamax(d - 1, -player, -beta, -alpha);
+            unplace(c);
+            best = Math.max(best, score);
+            alpha = Math.max(alpha, score);
+            if (alpha >= beta) {
+                break;
+            }
+        }
+        return best;
+    }
+
+    /** Centre columns first: better pruning, and the same choice for the same position every time. */
+    private List<Integer> orderedMoves() {
+        List<Integer> out = new ArrayList<>();
+        for (int c : new int[] {3, 2, 4, 1, 5, 0, 6}) {
+            if (cells[0][c] == 0) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private int heuristic() {
+        int score = 0;
+        for (int r = 0; r < ROWS; r++) {
+            score += cells[r][3] * 3;
+        }
+        return score;
+    }
+
+    private void place(int col, int player) {
+        for (int r = ROWS - 1; r >= 0; r--) {
+            if (cells[r][col] == 0) {
+                cells[r][col] = player;
+                return;
+            }
+        }
+    }
+
+    private void unplace(int col) {
+        for (int r = 0; r < ROWS; r++) {
+            if (cells[r][col] != 0) {
+                cells[r][col] = 0;
+                return;
+            }
+        }
+    }
+
+    private boolean wins(int p) {
+        int[][] dirs = {{0, 1}, {1, 0}, {1, 1}, {1, -1}};
+        for (int r = 0; r < ROWS; r++) {
+            for (int c = 0; c < COLS; c++) {
+                for (int[] d : dirs) {
+                    int k = 0;
+                    while (k < 4) {
+                        int rr = r + d[0] * k;
+                        int cc = c + d[1] * k;
+                        if (rr < 0 || rr >= ROWS || cc < 0 || cc >= COLS || cells[rr][cc] != p) {
+                            break;
+                        }
+                        k++;
+                    }
+                    if (k == 4) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private List<Integer> legal() {
+        List<Integer> out = new ArrayList<>();
+        for (int c = 0; c < COLS; c++) {
+            if (cells[0][c] == 0) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private List<List<Integer>> rows() {
+        List<List<Integer>> out = new ArrayList<>();
+        for (int[] row : cells) {
+            out.add(java.util.Arrays.stream(row).boxed().toList());
+        }
+        return out;
+    }
+
+    private Board board(int opponentColumn, String message) {
+        return new Board(rows(), winner == null ? legal() : List.of(), opponentColumn, winner, message);
+    }
+
+    @Override
+    public GameState state() {
+        return new GameState(episodeId, stepCount, rows(), opponent, winner);
+    }
+
+    @Override
+    public EnvironmentMetadata metadata() {
+        return new EnvironmentMetadata("ConnectFourEnvironment",
+                "Connect Four against a built-in opponent (random, greedy or minimax).", null, "1.0.0", "OpenEnv for Java", null);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.openenv.envs.gridworld;
+
+import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.core.Action;
+import dev.openenv.core.Environment;
+import dev.openenv.core.EnvironmentMetadata;
+import dev.openenv.core.State;
+import dev.openenv.core.StepResult;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * A maze on a square grid: reach the goal. Layouts come from the seed (walls placed at random, kept
+ * only while the goal stays reachable). Reset options: {@code size} (5..20, default 7), {@code view_radius}
+ * (0 = the whole grid, else a square window around the agent). Rewards are shaped: +0.1 per step that
+ * gets closer (by path length), -0.1 per step that gets farther, -0.05 for bumping a wall, +1 at the goal;
+ * the episode ends at the goal or after 4·size² steps.
+ */
+public final class GridWorldEnvironment implements Environment<GridWorldEnvironment.Move, GridWorldEnvironment.View, GridWorldEnvironment.GridState> {
+
+    /** A direction to move. */
+    public enum Direction { UP, DOWN, LEFT, RIGHT }
+
+    @JsonClassDescription("Move the agent one cell.")
+    public record Move(@JsonPropertyDescription("The direction to move the agent.") Direction action) implements Action {}
+
+    /**
+     * What the agent sees: rows of {@code #} wall, {@code .} floor, {@code A} agent, {@code G} goal,
+     * {@code ?} outside the view; its position; the goal when visible; the moves that do not hit a wall.
+     */
+    public record View(List<String> grid, List<Integer> position, List<Integer> goal, List<Direction> legalActions,
+                       int distanceToGoal, String message) {}
+
+    /** Full state, for trainers: the whole maze and positions. */
+    public record GridState(String episodeId, int stepCount, int size, List<String> walls, List<Integer> agent,
+                            List<Integer> goal, long seed) implements State {}
+
+    private String episodeId = UUID.randomUUID().toString();
+    private int stepCount;
+    private int size = 7;
+    private int viewRadius;
+    private long seed;
+    private boolean[][] wall = new boolean[7][7];
+    private int ar;
+    private int ac;
+    private int gr;
+    private int gc;
+    private boolean done;
+
+    /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
+    public GridWorldEnvironment() {
+        reset(0L, null, Map.of());
+    }
+
+    @Override
+    public StepResult<View> reset(Long seed, String episodeId, Map<String, Object> options) {
+        this.seed = seed != null ? seed : new Random().nextLong();
+        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
+        this.size = intOption(options, "size", 7, 5, 20);
+        this.viewRadius = intOption(options, "view_radius", 0, 0, 20);
+        this.stepCount = 0;
+        this.done = false;
+        generate(new Random(this.seed));
+        return StepResult.of(view("Reach G. Moves: UP, DOWN, LEFT, RIGHT."), 0.0);
+    }
+
+    private static int intOption(Map<String, Object> options, String key, int fallback, int min, int max) {
+        Object v = options.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min || n.intValue() > max) {
+            throw new IllegalArgumentException(key + " must be an integer from " + min + " to " + max + ", got " + v);
+        }
+        return n.intValue();
+    }
+
+    private void generate(Random random) {
+        wall = new boolean[size][size];
+        ar = random.nextInt(size);
+        ac = random.nextInt(size);
+        do {
+            gr = random.nextInt(size);
+            gc = random.nextInt(size);
+        } while (Math.abs(gr - ar) + Math.abs(gc - ac) < size / 2);
+        int attempts = size * size / 3;
+        for (int i = 0; i < attempts; i++) {
+            int r = random.nextInt(size);
+            int c = random.nextInt(size);
+            if ((r == ar && c == ac) || (r == gr && c == gc) || wall[r][c]) {
+                continue;
+            }
+            wall[r][c] = true;
+            if (distance(ar, ac) < 0) {
+                wall[r][c] = false; // keep the goal reachable
+            }
+        }
+    }
+
+    /** Shortest path length from (r, c) to the goal, or -1 when there is none. */
+    private int distance(int r, int c) {
+        int[][] d = new int[size][size];
+        for (int[] row : d) {
+            java.util.Arrays.fill(row, -1);
+        }
+        var queue = new ArrayDeque<int[]>();
+        d[r][c] = 0;
+        queue.add(new int[] {r, c});
+        while (!queue.isEmpty()) {
+            int[] p = queue.poll();
+            if (p[0] == gr && p[1] == gc) {
+                return d[p[0]][p[1]];
+            }
+            for (Direction dir : Direction.values()) {
+                int nr = p[0] + dr(dir);
+                int nc = p[1] + dc(dir);
+                if (open(nr, nc) && d[nr][nc] < 0) {
+                    d[nr][nc] = d[p[0]][p[1]] + 1;
+                    queue.add(new int[] {nr, nc});
+                }
+            }
+        }
+        return -1;
+    }
+
+    private boolean open(int r, int c) {
+        return r >= 0 && c >= 0 && r < size && c < size && !wall[r][c];
+    }
+
+    private static int dr(Direction d) {
+        return d == Direction.UP ? -1 : d == Direction.DOWN ? 1 : 0;
+    }
+
+    private static int dc(Direction d) {
+        return d == Direction.LEFT ? -1 : d == Direction.RIGHT ? 1 : 0;
+    }
+
+    @Override
+    public StepResult<View> step(Move move) {
+        if (done) {
+            return StepResult.of(view("The episode is over; reset to play again."), 0.0, true);
+        }
+        stepCount++;
+        int before = distance(ar, ac);
+        int nr = ar + dr(move.action());
+        int nc = ac + dc(move.action());
+        double reward;
+        String message;
+        if (!open(nr, nc)) {
+            reward = -0.05;
+            message = "Bumped into a wall moving " + move.action() + ".";
+        } else {
+            ar = nr;
+            ac = nc;
+            int after = distance(ar, ac);
+            reward = after < before ? 0.1 : -0.1;
+            message = "Moved " + move.action() + ".";
+        }
+        if (ar == gr && ac == gc) {
+            reward = 1.0;
+            message = "Reached the goal in " + stepCount + " steps.";
+            done = true;
+        } else if (stepCount >= 4 * size * size) {
+            done = true;
+            message += " Out of steps.";
+        }
+        return StepResult.of(view(message), reward, done);
+    }
+
+    private View view(String message) {
+        List<String> rows = new ArrayList<>();
+        for (int r = 0; r < size; r++) {
+            var sb = new StringBuilder();
+            for (int c = 0; c < size; c++) {
+                boolean visible = viewRadius == 0 || (Math.abs(r - ar) <= viewRadius && Math.abs(c - ac) <= viewRadius);
+                sb.append(!visible ? '?' : r == ar && c == ac ? 'A' : r == gr && c == gc ? 'G' : wall[r][c] ? '#' : '.');
+            }
+            rows.add(sb.toString());
+        }
+        boolean goalVisible = viewRadius == 0 || (Math.abs(gr - ar) <= viewRadius && Math.abs(gc - ac) <= viewRadius);
+        List<Direction> legal = new ArrayList<>();
+        for (Direction d : Direction.values()) {
+            if (open(ar + dr(d), ac + dc(d))) {
+                legal.add(d);
+            }
+        }
+        return new View(rows, List.of(ar, ac), goalVisible ? List.of(gr, gc) : null, legal,
+                viewRadius == 0 ? distance(ar, ac) : -1, message);
+    }
+
+    @Override
+    public GridState state() {
+        List<String> walls = new ArrayList<>();
+        for (int r = 0; r < size; r++) {
+            var sb = new StringBuilder();
+            for (int c = 0; c < size; c++) {
+                sb.append(wall[r][c] ? '#' : '.');
+            }
+            walls.add(sb.toString());
+        }
+        return new GridState(episodeId, stepCount, size, walls, List.of(ar, ac), List.of(gr, gc), seed);
+    }
+
+    @Override
+    public EnvironmentMetadata metadata() {
+        return new EnvironmentMetadata("GridWorldEnvironment",
+                "Seeded maze: reach the goal; full or partial view; shaped rewards.", null, "1.0.0", "OpenEnv for Java", null);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.openenv.envs.wordle;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.core.Action;
+import dev.openenv.core.Environment;
+import dev.openenv.core.EnvironmentMetadata;
+import dev.openenv.core.State;
+import dev.openenv.core.StepResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * A Wordle-style word game for LLM agents: guess the hidden five-letter word in six tries. Each guess
+ * is answered per letter with {@code G} (right letter, right place), {@code Y} (in the word elsewhere)
+ * or {@code _} (not in the word, or no more of it). The answer comes from the bundled list by the seed.
+ * A guess that is not five letters or not in the list is refused with a message and costs no try
+ * (reward -0.1). Reward: 1.0 for solving, plus 0.1 per unused try; 0 when the tries run out.
+ */
+public final class WordleEnvironment implements Environment<WordleEnvironment.Guess, WordleEnvironment.Feedback, WordleEnvironment.GameState> {
+    static final int TRIES = 6;
+    private static final List<String> WORDS = load();
+
+    public record Guess(@JsonPropertyDescription("A five-letter English word.") String guess) implements Action {}
+
+    /** One scored guess: the word and its per-letter marks. */
+    public record Scored(String guess, String marks) {}
+
+    public record Feedback(List<Scored> history, int triesLeft, String message, String answer) {}
+
+    public record GameState(String episodeId, int stepCount, int triesLeft, boolean solved) implements State {}
+
+    private String episodeId = UUID.randomUUID().toString();
+    private int stepCount;
+    private String answer = WORDS.get(0);
+    private final List<Scored> history = new ArrayList<>();
+    private boolean solved;
+
+    private static List<String> load() {
+        try (InputStream in = WordleEnvironment.class.getResourceAsStream("/dev/openenv/envs/wordle/words.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("bundled word list missing");
+            }
+            Set<String> words = new TreeSet<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.startsWith("#")) {
+                    words.addAll(Arrays.asList(line.strip().split("\\s+")));
+                }
+            }
+            words.remove("");
+            return List.copyOf(words);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The words the game accepts (and draws answers from). */
+    public static List<String> words() {
+        return WORDS;
+    }
+
+    /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
+    public WordleEnvironment() {
+        reset(0L, null, Map.of());
+    }
+
+    @Override
+    public StepResult<Feedback> reset(Long seed, String episodeId, Map<String, Object> options) {
+        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
+        this.stepCount = 0;
+        this.solved = false;
+        this.history.clear();
+        this.answer = WORDS.get(new Random(seed != null ? seed : System.nanoTime()).nextInt(WORDS.size()));
+        return StepResult.of(feedback("Guess the five-letter word; you have " + TRIES + " tries."), 0.0);
+    }
+
+    @Override
+    public StepResult<Feedback> step(Guess g) {
+        if (solved || history.size() >= TRIES) {
+            return StepResult.of(feedback("The game is over; reset to play again."), 0.0, true);
+        }
+        String guess = g.guess() == null ? "" : g.guess().strip().toLowerCase(Locale.ROOT);
+        if (guess.length() != 5 || !guess.chars().allMatch(Character::isLetter)) {
+            return StepResult.of(feedback("'" + g.guess() + "' is not a five-letter word; no try used."), -0.1);
+        }
+        if (java.util.Collections.binarySearch(WORDS, guess) < 0) {
+            return StepResult.of(feedback("'" + guess + "' is not in the word list; no try used."), -0.1);
+        }
+        stepCount++;
+        String marks = score(guess, answer);
+        history.add(new Scored(guess, marks));
+        if (guess.equals(answer)) {
+            solved = true;
+            return StepResult.of(feedback("Solved in " + history.size() + "."), 1.0 + 0.1 * (TRIES - history.size()), true);
+        }
+        if (history.size() >= TRIES) {
+            return StepResult.of(feedback("Out of tries; the word was '" + answer + "'."), 0.0, true);
+        }
+        return StepResult.of(feedback(guess + " -> " + marks), 0.0);
+    }
+
+    /** Wordle marks: greens first, then yellows limited by the letters left over. */
+    static String score(String guess, String answer) {
+        char[] marks = "_____".toCharArray();
+        int[] left = new int[26];
+        for (int i = 0; i < 5; i++) {
+            if (guess.charAt(i) == answer.charAt(i)) {
+                marks[i] = 'G';
+            } else {
+                left[answer.charAt(i) - 'a']++;
+            }
+        }
+        for (int i = 0; i < 5; i++) {
+            if (marks[i] != 'G' && left[guess.charAt(i) - 'a'] > 0) {
+                marks[i] = 'Y';
+                left[guess.charAt(i) - 'a']--;
+            }
+        }
+        return new String(marks);
+    }
+
+    private Feedback feedback(String message) {
+        boolean over = solved || history.size() >= TRIES;
+        return new Feedback(List.copyOf(history), TRIES - history.size(), message, over ? answer : null);
+    }
+
+    @Override
+    public GameState state() {
+        return new GameState(episodeId, stepCount, TRIES - history.size(), solved);
+    }
+
+    @Override
+    public EnvironmentMetadata metadata() {
+        return new EnvironmentMetadata("WordleEnvironment",
+                "Guess the five-letter word in six tries; per-letter feedback (G/Y/_).", null, "1.0.0", "OpenEnv for Java", null);
+    }
+}
