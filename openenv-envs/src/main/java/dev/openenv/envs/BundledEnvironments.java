@@ -9,6 +9,7 @@ import dev.openenv.envs.echo.EchoObservation;
 import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpObservation;
 import dev.openenv.envs.blackjack.BlackjackEnvironment;
+import dev.openenv.envs.coding.CodingEnvironment;
 import dev.openenv.envs.connect4.ConnectFourEnvironment;
 import dev.openenv.envs.echomcp.EchoMcpEnvironment;
 import dev.openenv.envs.gridworld.GridWorldEnvironment;
@@ -48,6 +49,9 @@ public final class BundledEnvironments {
             new Entry<>("snake", "snake on a configurable grid",
                     EnvironmentType.of("snake", SnakeEnvironment.Turn.class, SnakeEnvironment.Frame.class,
                             SnakeEnvironment.SnakeState.class), SnakeEnvironment::new),
+            new Entry<>("coding", "runs Python or JShell code in a bubblewrap sandbox",
+                    EnvironmentType.of("coding", CodingEnvironment.CodeAction.class, CodingEnvironment.CodeObservation.class,
+                            CodingEnvironment.CodeState.class), CodingEnvironment::new),
             new Entry<>("fault", "fails on demand, for testing error handling",
                     EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class), FaultEnvironment::new));
 

@@ -1,0 +1,239 @@
+package dev.openenv.envs.coding;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.openenv.core.Action;
+import dev.openenv.core.Default;
+import dev.openenv.core.Environment;
+import dev.openenv.core.EnvironmentMetadata;
+import dev.openenv.core.State;
+import dev.openenv.core.StepResult;
+import dev.openenv.core.json.WireCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Runs the agent's code in a sandbox (see {@link Sandbox}) and returns stdout, stderr and the exit
+ * code. Python runs in the machine's {@code /usr/bin/python3}; Java snippets in JShell in a separate,
+ * sandboxed JVM. With the reset option {@code persistent: true}, Python snippets of one episode share
+ * one interpreter, so variables survive between steps. Reward: 1.0 when the code exits 0, 0.0 when it
+ * fails, -1.0 when a limit (time, memory) stopped it. Hostile code ends in an observation that says
+ * what happened, never in harm to the server or other sessions.
+ */
+public final class CodingEnvironment implements Environment<CodingEnvironment.CodeAction, CodingEnvironment.CodeObservation, CodingEnvironment.CodeState> {
+
+    public enum Language {
+        PYTHON, JAVA;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public record CodeAction(
+            @JsonPropertyDescription("The code to run.") String code,
+            @JsonPropertyDescription("python (default) or java (a JShell snippet).") @Default("\"python\"") Language language) implements Action {}
+
+    public record CodeObservation(String stdout, String stderr, int exitCode, boolean timedOut) {}
+
+    public record CodeState(String episodeId, int stepCount, boolean persistent, int lastExitCode) implements State {}
+
+    private static final int OUTPUT_LIMIT = 65536;
+    /** How JShell reports a snippet that did not compile or threw. */
+    private static final java.util.regex.Pattern JSHELL_FAILURE = java.util.regex.Pattern.compile("(?m)^(\\|  )?(Error:|Exception )");
+    private static final String DRIVER = loadDriver();
+
+    private String episodeId = UUID.randomUUID().toString();
+    private int stepCount;
+    private boolean persistent;
+    private int lastExitCode;
+    private Process repl;
+
+    private static String loadDriver() {
+        try (InputStream in = CodingEnvironment.class.getResourceAsStream("/dev/openenv/envs/coding/repl_driver.py")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("bundled REPL driver missing", e);
+        }
+    }
+
+    public CodingEnvironment() {
+        if (!Sandbox.available()) {
+            throw new IllegalStateException("the coding environment needs bubblewrap (apt-get install bubblewrap) and prlimit");
+        }
+    }
+
+    @Override
+    public StepResult<CodeObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
+        stopRepl();
+        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
+        this.stepCount = 0;
+        this.lastExitCode = 0;
+        Object p = options.getOrDefault("persistent", false);
+        if (!(p instanceof Boolean b)) {
+            throw new IllegalArgumentException("persistent must be true or false, got " + p);
+        }
+        this.persistent = b;
+        return StepResult.of(new CodeObservation("", "", 0, false), 0.0);
+    }
+
+    @Override
+    public StepResult<CodeObservation> step(CodeAction action) {
+        stepCount++;
+        CodeObservation obs;
+        try {
+            obs = action.language() == Language.JAVA ? runJava(action.code())
+                    : persistent ? runInRepl(action.code()) : runPython(action.code());
+        } catch (IOException e) {
+            obs = new CodeObservation("", "sandbox failed: " + e.getMessage(), -1, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            obs = new CodeObservation("", "interrupted", -1, true);
+        }
+        lastExitCode = obs.exitCode();
+        double reward = obs.timedOut() || obs.exitCode() >= 128 ? -1.0 : obs.exitCode() == 0 ? 1.0 : 0.0;
+        return StepResult.of(obs, reward);
+    }
+
+    private CodeObservation runPython(String code) throws IOException, InterruptedException {
+        Process p = Sandbox.start(Sandbox.PYTHON, List.of(), List.of("/usr/bin/python3", "-I", "-c", code));
+        p.getOutputStream().close();
+        return collect(p, Sandbox.PYTHON.wall(), "");
+    }
+
+    private CodeObservation runJava(String code) throws IOException, InterruptedException {
+        Path jdk = Path.of(System.getProperty("java.home"));
+        Process p = Sandbox.start(Sandbox.JAVA, List.of(jdk), List.of(jdk.resolve("bin/jshell").toString(),
+                "--execution", "local", "-J-Xmx192m", "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1",
+                "-J-Djava.util.prefs.userRoot=/tmp/.prefs", "--feedback", "concise", "-"));
+        try (OutputStream in = p.getOutputStream()) {
+            in.write((code + "\n/exit\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException ignored) {
+            // JShell already ended; its output says why
+        }
+        CodeObservation raw = collect(p, Sandbox.JAVA.wall(), "");
+        // JShell reports failed snippets in its output rather than in its exit code.
+        boolean failed = JSHELL_FAILURE.matcher(raw.stdout()).find() || JSHELL_FAILURE.matcher(raw.stderr()).find();
+        return failed && raw.exitCode() == 0 ? new CodeObservation(raw.stdout(), raw.stderr(), 1, false) : raw;
+    }
+
+    private CodeObservation runInRepl(String code) throws IOException, InterruptedException {
+        String note = "";
+        if (repl == null || !repl.isAlive()) {
+            if (repl != null) {
+                note = "[the previous interpreter ended; variables were lost]\n";
+            }
+            repl = Sandbox.start(Sandbox.PYTHON_SESSION, List.of(), List.of("/usr/bin/python3", "-I", "-u", "-c", DRIVER));
+        }
+        byte[] bytes = code.getBytes(StandardCharsets.UTF_8);
+        OutputStream in = repl.getOutputStream();
+        try {
+            in.write((bytes.length + "\n").getBytes(StandardCharsets.UTF_8));
+            in.write(bytes);
+            in.flush();
+        } catch (IOException e) {
+            return collect(repl, Sandbox.PYTHON_SESSION.wall(), note);
+        }
+        Process current = repl;
+        var line = CompletableFuture.supplyAsync(() -> readLine(current.getInputStream()), runnable -> Thread.ofVirtual().start(runnable));
+        String json;
+        try {
+            json = line.get(Sandbox.PYTHON_SESSION.wall().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            stopRepl();
+            return new CodeObservation("", note + "Timed out after " + Sandbox.PYTHON_SESSION.wall().toSeconds()
+                    + " s; the interpreter was stopped and its variables are lost.", 124, true);
+        } catch (java.util.concurrent.ExecutionException e) {
+            json = null;
+        }
+        if (json == null) {
+            CodeObservation ended = collect(repl, java.time.Duration.ofSeconds(2), note);
+            repl = null;
+            return new CodeObservation(ended.stdout(), ended.stderr() + "\n[the interpreter ended: exit " + ended.exitCode() + "]",
+                    ended.exitCode() == 0 ? 1 : ended.exitCode(), ended.timedOut());
+        }
+        JsonNode r = WireCodec.standard().parse(json);
+        return new CodeObservation(r.path("stdout").asString(""), note + r.path("stderr").asString(""), r.path("exit_code").asInt(1), false);
+    }
+
+    private static String readLine(InputStream in) {
+        try {
+            var buf = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                buf.write(b);
+            }
+            return b == -1 && buf.size() == 0 ? null : buf.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Waits for a one-shot process within its wall clock, then reads its output (bounded). */
+    private static CodeObservation collect(Process p, java.time.Duration wall, String note) throws InterruptedException {
+        var out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), r -> Thread.ofVirtual().start(r));
+        var err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), r -> Thread.ofVirtual().start(r));
+        boolean finished = p.waitFor(wall.toMillis(), TimeUnit.MILLISECONDS);
+        if (!finished) {
+            p.destroyForcibly(); // bwrap's PID namespace takes every child down with it
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+        String stdout = out.join();
+        String stderr = note + err.join();
+        if (!finished) {
+            return new CodeObservation(stdout, stderr + "\nTimed out after " + wall.toSeconds() + " s of wall-clock time.", 124, true);
+        }
+        int code = p.exitValue();
+        if (code == 128 + 24 || code == 128 + 9 && stderr.isEmpty()) {
+            stderr += "\nStopped: CPU time limit reached.";
+            return new CodeObservation(stdout, stderr, code, true);
+        }
+        return new CodeObservation(stdout, stderr, code, false);
+    }
+
+    private static String drain(InputStream in) {
+        try (in) {
+            byte[] data = in.readNBytes(OUTPUT_LIMIT + 1);
+            in.transferTo(OutputStream.nullOutputStream());
+            String s = new String(data, 0, Math.min(data.length, OUTPUT_LIMIT), StandardCharsets.UTF_8);
+            return data.length > OUTPUT_LIMIT ? s + "\n[output truncated]" : s;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void stopRepl() {
+        if (repl != null) {
+            repl.destroyForcibly();
+            repl = null;
+        }
+    }
+
+    @Override
+    public CodeState state() {
+        return new CodeState(episodeId, stepCount, persistent, lastExitCode);
+    }
+
+    @Override
+    public void close() {
+        stopRepl();
+    }
+
+    @Override
+    public EnvironmentMetadata metadata() {
+        return new EnvironmentMetadata("CodingEnvironment",
+                "Runs Python (or JShell) code in a bubblewrap sandbox and returns stdout, stderr and the exit code.",
+                null, "1.0.0", "OpenEnv for Java", null);
+    }
+}
