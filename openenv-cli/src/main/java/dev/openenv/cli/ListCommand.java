@@ -10,7 +10,7 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         for (var e : BundledEnvironments.all()) {
-            System.out.printf("%-12s %s%n", e.name(), e.summary());
+            System.out.printf("%-10s %s%s%n", e.name(), e.summary(), e.concurrentSessions() ? "" : " (one session at a time)");
         }
         return 0;
     }

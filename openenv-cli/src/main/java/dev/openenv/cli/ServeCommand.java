@@ -61,6 +61,10 @@ final class ServeCommand implements Callable<Integer> {
             if (mode != null) {
                 config = config.withMode(ServerMode.parse(mode));
             }
+            if (!entry.concurrentSessions() && config.maxConcurrentEnvs() > 1) {
+                System.err.println("openenv: '" + name + "' does not support concurrent sessions; serving one at a time");
+                config = config.withMaxConcurrentEnvs(1);
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("openenv: " + e.getMessage());
             return 2;

@@ -25,9 +25,18 @@ import java.util.function.Supplier;
 /** The environments that ship with OpenEnv for Java, by the name {@code openenv serve NAME} takes. */
 public final class BundledEnvironments {
 
-    /** One bundled environment: its name, a line about it, its wire types and its factory. */
+    /**
+     * One bundled environment: its name, a line about it, its wire types, its factory, and whether
+     * several sessions may run at once (each with its own instance).
+     */
     public record Entry<A extends dev.openenv.core.Action, O, S extends dev.openenv.core.State>(
-            String name, String summary, EnvironmentType<A, O, S> type, Supplier<? extends Environment<A, O, S>> factory) {}
+            String name, String summary, EnvironmentType<A, O, S> type, Supplier<? extends Environment<A, O, S>> factory,
+            boolean concurrentSessions) {
+
+        Entry(String name, String summary, EnvironmentType<A, O, S> type, Supplier<? extends Environment<A, O, S>> factory) {
+            this(name, summary, type, factory, true);
+        }
+    }
 
     private static final List<Entry<?, ?, ?>> ALL = List.of(
             new Entry<>("echo", "echoes messages back; reward 0.1 per character",

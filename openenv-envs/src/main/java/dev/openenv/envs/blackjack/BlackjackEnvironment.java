@@ -170,6 +170,6 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
     @Override
     public EnvironmentMetadata metadata() {
         return new EnvironmentMetadata("BlackjackEnvironment",
-                "One hand of blackjack per episode; seeded shuffle; dealer stands on 17.", null, "1.0.0", "OpenEnv for Java", null);
+                "One hand of blackjack per episode; seeded shuffle; dealer stands on 17.", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
     }
 }

@@ -234,6 +234,6 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     public EnvironmentMetadata metadata() {
         return new EnvironmentMetadata("CodingEnvironment",
                 "Runs Python (or JShell) code in a bubblewrap sandbox and returns stdout, stderr and the exit code.",
-                null, "1.0.0", "OpenEnv for Java", null);
+                dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
     }
 }

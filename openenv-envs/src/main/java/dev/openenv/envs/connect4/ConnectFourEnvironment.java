@@ -245,6 +245,6 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
     @Override
     public EnvironmentMetadata metadata() {
         return new EnvironmentMetadata("ConnectFourEnvironment",
-                "Connect Four against a built-in opponent (random, greedy or minimax).", null, "1.0.0", "OpenEnv for Java", null);
+                "Connect Four against a built-in opponent (random, greedy or minimax).", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
     }
 }

@@ -41,6 +41,6 @@ public final class EchoEnvironment implements Environment<EchoAction, EchoObserv
     public EnvironmentMetadata metadata() {
         return new EnvironmentMetadata("EchoEnvironment",
                 "Echoes each message back with its length; reward is 0.1 per character.",
-                null, "1.0.0", "OpenEnv for Java", null);
+                dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
     }
 }

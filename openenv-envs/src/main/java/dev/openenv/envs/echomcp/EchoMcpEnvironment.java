@@ -54,6 +54,6 @@ public final class EchoMcpEnvironment extends McpEnvironment<BasicState> {
     @Override
     public EnvironmentMetadata metadata() {
         return new EnvironmentMetadata("EchoEnvironment",
-                "MCP echo environment: tools echo_message and echo_with_length.", null, "1.0.0", "OpenEnv for Java", null);
+                "MCP echo environment: tools echo_message and echo_with_length.", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
     }
 }

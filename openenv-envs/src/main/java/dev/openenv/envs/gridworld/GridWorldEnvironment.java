@@ -209,6 +209,6 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
     @Override
     public EnvironmentMetadata metadata() {
         return new EnvironmentMetadata("GridWorldEnvironment",
-                "Seeded maze: reach the goal; full or partial view; shaped rewards.", null, "1.0.0", "OpenEnv for Java", null);
+                "Seeded maze: reach the goal; full or partial view; shaped rewards.", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
     }
 }

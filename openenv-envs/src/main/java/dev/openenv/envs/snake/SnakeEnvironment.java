@@ -164,6 +164,6 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
     @Override
     public EnvironmentMetadata metadata() {
         return new EnvironmentMetadata("SnakeEnvironment",
-                "Snake on a configurable grid; +1 per food, -1 for crashing.", null, "1.0.0", "OpenEnv for Java", null);
+                "Snake on a configurable grid; +1 per food, -1 for crashing.", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
     }
 }

@@ -142,6 +142,6 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     @Override
     public EnvironmentMetadata metadata() {
         return new EnvironmentMetadata("WordleEnvironment",
-                "Guess the five-letter word in six tries; per-letter feedback (G/Y/_).", null, "1.0.0", "OpenEnv for Java", null);
+                "Guess the five-letter word in six tries; per-letter feedback (G/Y/_).", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
     }
 }
