@@ -8,6 +8,7 @@ import dev.openenv.core.State;
 import dev.openenv.core.StepResult;
 import dev.openenv.envs.BundledEnvironments;
 import dev.openenv.envs.blackjack.BlackjackEnvironment;
+import dev.openenv.envs.coding.CodingEnvironment;
 import dev.openenv.envs.connect4.ConnectFourEnvironment;
 import dev.openenv.envs.gridworld.GridWorldEnvironment;
 import dev.openenv.envs.snake.SnakeEnvironment;
@@ -33,6 +34,11 @@ class GameEpisodesTest {
         server = EnvServer.builder(entry.factory()).types(entry.type())
                 .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(2)).start();
         return EnvClient.connect(server.baseUrl(), (EnvironmentType<A, O, S>) entry.type());
+    }
+
+    @SuppressWarnings("unchecked")
+    static <A extends Action, O, S extends State> EnvironmentType<A, O, S> type(String name) {
+        return (EnvironmentType<A, O, S>) BundledEnvironments.find(name).orElseThrow().type();
     }
 
     @AfterEach
@@ -194,6 +200,25 @@ class GameEpisodesTest {
             }
             assertThat(r.reward()).isEqualTo(-1.0);
             assertThat(env.state().alive()).isFalse();
+        }
+    }
+
+    @Test
+    void hostileCodeInOneSessionDoesNotHoldUpAnother() throws Exception {
+        try (EnvClient<CodingEnvironment.CodeAction, CodingEnvironment.CodeObservation, CodingEnvironment.CodeState> hostile = play("coding");
+             EnvClient<CodingEnvironment.CodeAction, CodingEnvironment.CodeObservation, CodingEnvironment.CodeState> other =
+                     EnvClient.connect(server.baseUrl(), type("coding"))) {
+            hostile.reset(null, null, Map.of("persistent", true));
+            other.reset();
+            var loop = hostile.stepAsync(new CodingEnvironment.CodeAction("while True: pass", CodingEnvironment.Language.PYTHON));
+            var quick = other.step(new CodingEnvironment.CodeAction("print(6 * 7)", CodingEnvironment.Language.PYTHON));
+            assertThat(quick.observation().stdout()).isEqualTo("42\n");
+            assertThat(loop).isNotDone(); // the loop burns its own CPU budget, not the other session's turn
+            var stopped = loop.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(stopped.observation().timedOut()).isTrue();
+            assertThat(stopped.reward()).isEqualTo(-1.0);
+            assertThat(hostile.step(new CodingEnvironment.CodeAction("print('alive')", CodingEnvironment.Language.PYTHON))
+                    .observation().stdout()).contains("alive");
         }
     }
 }
