@@ -116,7 +116,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
         Path jdk = Path.of(System.getProperty("java.home"));
         Process p = Sandbox.start(Sandbox.JAVA, List.of(jdk), List.of(jdk.resolve("bin/jshell").toString(),
                 "--execution", "local", "-J-Xmx192m", "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1",
-                "-J-Djava.util.prefs.userRoot=/tmp/.prefs", "--feedback", "concise", "-"));
+                "-J-Djava.util.prefs.userRoot=/tmp/.prefs", "-J-Djava.util.logging.config.file=/dev/null", "--feedback", "concise", "-"));
         try (OutputStream in = p.getOutputStream()) {
             in.write((code + "\n/exit\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException ignored) {

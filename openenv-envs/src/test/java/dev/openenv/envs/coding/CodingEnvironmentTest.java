@@ -116,6 +116,7 @@ class CodingEnvironmentTest {
         env.reset(null, null, Map.of());
         var r = env.step(new CodeAction("int x = 6 * 7;\nSystem.out.println(\"x=\" + x);", Language.JAVA));
         assertThat(r.observation().stdout()).contains("x=42");
+        assertThat(r.observation().stderr()).isEmpty();
         assertThat(r.observation().exitCode()).isZero();
         var bad = env.step(new CodeAction("undefinedThing();", Language.JAVA)).observation();
         assertThat(bad.exitCode()).isEqualTo(1);
