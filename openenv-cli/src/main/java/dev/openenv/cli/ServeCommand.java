@@ -34,6 +34,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--mode", description = "simulation or production (default: simulation).")
     String mode;
 
+    @Option(names = "--web", negatable = true, description = "Serve the browser UI at /web (default: on, unless ENABLE_WEB_INTERFACE says otherwise).")
+    Boolean web;
+
     @Override
     public Integer call() throws InterruptedException {
         var entry = BundledEnvironments.find(name).orElse(null);
@@ -48,6 +51,12 @@ final class ServeCommand implements Callable<Integer> {
             config = ServerConfig.fromEnvironment(env);
             if (!env.containsKey("MAX_CONCURRENT_ENVS")) {
                 config = config.withMaxConcurrentEnvs(DEFAULT_SESSIONS);
+            }
+            if (!env.containsKey("ENABLE_WEB_INTERFACE")) {
+                config = config.withWebInterface(true);
+            }
+            if (web != null) {
+                config = config.withWebInterface(web);
             }
             if (host != null) {
                 config = config.withHost(host);
@@ -71,7 +80,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         EnvServer server = start(entry, config);
         System.out.println("openenv: serving '" + name + "' on " + server.baseUrl() + " (WebSocket "
-                + server.baseUrl().replace("http://", "ws://") + "/ws, max " + config.maxConcurrentEnvs() + " sessions)");
+                + server.baseUrl().replace("http://", "ws://") + "/ws, max " + config.maxConcurrentEnvs() + " sessions)"
+                + (config.webInterface() ? "; play it in a browser at " + server.baseUrl() + "/web/" : ""));
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

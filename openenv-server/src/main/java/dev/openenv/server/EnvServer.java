@@ -14,6 +14,7 @@ import dev.openenv.server.mcp.McpRpc;
 import dev.openenv.server.mcp.McpWsListener;
 import dev.openenv.server.session.EnvironmentRunner;
 import dev.openenv.server.session.SessionManager;
+import dev.openenv.server.web.WebInterface;
 import dev.openenv.server.ws.WsSessionListener;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Serves an environment over the OpenEnv protocol: HTTP routes and the {@code /ws} session protocol.
+ * Serves an environment over the OpenEnv protocol: HTTP routes and the {@code /ws} session protocol,
+ * plus the browser UI at {@code /web} when {@link ServerConfig#webInterface()} is on.
  *
  * <pre>{@code
  * EnvServer.serve(EchoEnvironment::new);                        // env vars, port 8000, started
@@ -59,6 +61,9 @@ public final class EnvServer implements AutoCloseable {
         b.extraRoutes.accept(routing);
         http.register(routing);
         new McpHttpEndpoint(rpc, codec).register(routing);
+        if (config.webInterface()) {
+            new WebInterface().register(routing);
+        }
         HttpEndpoints.registerNotFound(routing);
         this.webServer = WebServer.builder()
                 .host(config.host())

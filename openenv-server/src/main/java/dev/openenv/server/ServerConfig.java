@@ -21,6 +21,8 @@ import java.util.Objects;
  *                          ({@code OPENENV_STEP_TIMEOUT_S}); HTTP callers may pass {@code timeout_s}
  * @param mode              simulation or production ({@code OPENENV_MODE}, default simulation)
  * @param maxMessageBytes   largest inbound WebSocket message ({@code OPENENV_MAX_MESSAGE_MB}, default 16 MiB)
+ * @param webInterface      serve the browser UI at {@code /web} ({@code ENABLE_WEB_INTERFACE}, default off;
+ *                          {@code openenv serve} turns it on)
  */
 public record ServerConfig(
         String host,
@@ -30,7 +32,8 @@ public record ServerConfig(
         Duration pingInterval,
         Duration stepTimeout,
         ServerMode mode,
-        int maxMessageBytes) {
+        int maxMessageBytes,
+        boolean webInterface) {
 
     public static final int DEFAULT_PORT = 8000;
 
@@ -59,10 +62,10 @@ public record ServerConfig(
         }
     }
 
-    /** The defaults: 0.0.0.0:8000, one session, 600 s idle timeout, 20 s pings, no step timeout. */
+    /** The defaults: 0.0.0.0:8000, one session, 600 s idle timeout, 20 s pings, no step timeout, no web UI. */
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, 1, Duration.ofSeconds(600), Duration.ofSeconds(20), null,
-                ServerMode.SIMULATION, 16 * 1024 * 1024);
+                ServerMode.SIMULATION, 16 * 1024 * 1024, false);
     }
 
     /** The defaults overridden by whichever variables are set in {@code env}. */
@@ -78,7 +81,8 @@ public record ServerConfig(
                 env.containsKey("OPENENV_MODE") ? ServerMode.parse(env.get("OPENENV_MODE")) : d.mode(),
                 env.containsKey("OPENENV_MAX_MESSAGE_MB")
                         ? (int) Math.min(Integer.MAX_VALUE - 1, intVar(env, "OPENENV_MAX_MESSAGE_MB", 16) * 1024L * 1024L)
-                        : d.maxMessageBytes());
+                        : d.maxMessageBytes(),
+                env.containsKey("ENABLE_WEB_INTERFACE") ? isTrue(env.get("ENABLE_WEB_INTERFACE")) : d.webInterface());
     }
 
     /** Whether a value of {@code ENABLE_WEB_INTERFACE}-style flags means on ({@code true}, {@code 1}, {@code yes}). */
@@ -90,35 +94,39 @@ public record ServerConfig(
     }
 
     public ServerConfig withHost(String host) {
-        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes);
+        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes, webInterface);
     }
 
     public ServerConfig withPort(int port) {
-        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes);
+        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes, webInterface);
     }
 
     public ServerConfig withMaxConcurrentEnvs(int max) {
-        return new ServerConfig(host, port, max, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes);
+        return new ServerConfig(host, port, max, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes, webInterface);
     }
 
     public ServerConfig withIdleTimeout(Duration timeout) {
-        return new ServerConfig(host, port, maxConcurrentEnvs, timeout, pingInterval, stepTimeout, mode, maxMessageBytes);
+        return new ServerConfig(host, port, maxConcurrentEnvs, timeout, pingInterval, stepTimeout, mode, maxMessageBytes, webInterface);
     }
 
     public ServerConfig withPingInterval(Duration interval) {
-        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, interval, stepTimeout, mode, maxMessageBytes);
+        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, interval, stepTimeout, mode, maxMessageBytes, webInterface);
     }
 
     public ServerConfig withStepTimeout(Duration timeout) {
-        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, timeout, mode, maxMessageBytes);
+        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, timeout, mode, maxMessageBytes, webInterface);
     }
 
     public ServerConfig withMode(ServerMode mode) {
-        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes);
+        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes, webInterface);
     }
 
     public ServerConfig withMaxMessageBytes(int bytes) {
-        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, bytes);
+        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, bytes, webInterface);
+    }
+
+    public ServerConfig withWebInterface(boolean on) {
+        return new ServerConfig(host, port, maxConcurrentEnvs, idleTimeout, pingInterval, stepTimeout, mode, maxMessageBytes, on);
     }
 
     private static int intVar(Map<String, String> env, String name, int fallback) {
