@@ -2,11 +2,7 @@ package dev.openenv.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.openenv.core.BasicState;
-import dev.openenv.core.EnvironmentType;
-import dev.openenv.envs.echo.EchoAction;
 import dev.openenv.envs.echo.EchoEnvironment;
-import dev.openenv.envs.echo.EchoObservation;
 import dev.openenv.server.EnvServer;
 import dev.openenv.server.ServerConfig;
 import java.net.URI;
@@ -21,8 +17,6 @@ import org.junit.jupiter.api.Timeout;
 /** What /web serves over plain HTTP, and that it is off unless asked for. */
 @Timeout(60)
 class WebInterfaceRoutesTest {
-    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
-            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     EnvServer server;
 
@@ -34,8 +28,7 @@ class WebInterfaceRoutesTest {
     }
 
     void start(ServerConfig config) {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO)
-                .config(config.withHost("127.0.0.1").withPort(0)).start();
+        server = EnvServer.builder(EchoEnvironment::new).config(config.withHost("127.0.0.1").withPort(0)).start();
     }
 
     HttpResponse<String> get(String path) throws Exception {
