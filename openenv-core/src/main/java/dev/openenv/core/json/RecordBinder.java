@@ -1,6 +1,7 @@
 package dev.openenv.core.json;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.openenv.core.Bounds;
 import dev.openenv.core.Default;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -51,7 +52,7 @@ final class RecordBinder {
         return type.cast(value);
     }
 
-    private record Field(RecordComponent component, String name, Type type, JsonNode defaultValue) {}
+    private record Field(RecordComponent component, String name, Type type, JsonNode defaultValue, Bounds bounds) {}
 
     private record RecordModel(Constructor<?> constructor, List<Field> fields, Set<String> names, boolean hasMetadata) {}
 
@@ -71,7 +72,11 @@ final class RecordBinder {
                 String name = wireName(c);
                 hasMetadata |= name.equals("metadata");
                 JsonNode def = d == null ? null : mapper.readTree(d.value());
-                fields.add(new Field(c, name, c.getGenericType(), def));
+                Bounds bounds = c.getAnnotation(Bounds.class);
+                if (bounds == null) {
+                    bounds = c.getAccessor().getAnnotation(Bounds.class);
+                }
+                fields.add(new Field(c, name, c.getGenericType(), def, bounds));
                 names.add(name);
             }
             try {
@@ -114,6 +119,9 @@ final class RecordBinder {
                 continue;
             }
             args[i] = convert(v, f.type(), at, errors, false);
+            if (f.bounds() != null && args[i] instanceof Number n) {
+                checkBounds(n, f.bounds(), v, at, errors);
+            }
         }
         for (var e : node.properties()) {
             String key = e.getKey();
@@ -216,6 +224,35 @@ final class RecordBinder {
             errors.add(error("value_error", loc, "Value error, " + e.getMessage(), node, null));
             return INVALID;
         }
+    }
+
+    /** Pydantic's ge/gt/le/lt checks: the first limit broken is reported, as pydantic does. */
+    private static void checkBounds(Number n, Bounds b, JsonNode input, List<Object> loc, List<ValidationError> errors) {
+        double v = n.doubleValue();
+        boolean integral = n instanceof Integer || n instanceof Long;
+        String broken = !Double.isNaN(b.gt()) && !(v > b.gt()) ? "gt"
+                : !Double.isNaN(b.ge()) && !(v >= b.ge()) ? "ge"
+                : !Double.isNaN(b.lt()) && !(v < b.lt()) ? "lt"
+                : !Double.isNaN(b.le()) && !(v <= b.le()) ? "le" : null;
+        if (broken == null) {
+            return;
+        }
+        double limit = switch (broken) {
+            case "gt" -> b.gt();
+            case "ge" -> b.ge();
+            case "lt" -> b.lt();
+            default -> b.le();
+        };
+        String[] kind = switch (broken) {
+            case "gt" -> new String[] {"greater_than", "greater than"};
+            case "ge" -> new String[] {"greater_than_equal", "greater than or equal to"};
+            case "lt" -> new String[] {"less_than", "less than"};
+            default -> new String[] {"less_than_equal", "less than or equal to"};
+        };
+        // The message prints the limit as written (0, 0.5); ctx carries it in the field's own type.
+        String shown = limit == Math.rint(limit) && Math.abs(limit) < 1e15 ? Long.toString((long) limit) : Double.toString(limit);
+        Object ctx = integral && limit == Math.rint(limit) ? (Object) (long) limit : (Object) limit;
+        errors.add(error(kind[0], loc, "Input should be " + kind[1] + " " + shown, input, Map.of(broken, ctx)));
     }
 
     private Object nullOr(JsonNode node, Class<?> c, List<Object> loc, List<ValidationError> errors) {

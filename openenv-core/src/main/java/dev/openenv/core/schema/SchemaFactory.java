@@ -9,6 +9,7 @@ import com.github.victools.jsonschema.generator.OptionPreset;
 import com.github.victools.jsonschema.generator.SchemaGenerator;
 import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
 import com.github.victools.jsonschema.generator.SchemaVersion;
+import dev.openenv.core.Bounds;
 import dev.openenv.core.Default;
 import dev.openenv.core.EnvironmentType;
 import java.util.Locale;
@@ -57,6 +58,10 @@ public final class SchemaFactory {
                     Default d = defaultOf(f);
                     return d != null && d.value().strip().equals("null");
                 })
+                .withNumberInclusiveMinimumResolver(f -> limit(f, Bounds::ge))
+                .withNumberExclusiveMinimumResolver(f -> limit(f, Bounds::gt))
+                .withNumberInclusiveMaximumResolver(f -> limit(f, Bounds::le))
+                .withNumberExclusiveMaximumResolver(f -> limit(f, Bounds::lt))
                 .withDefaultResolver(f -> {
                     Default d = defaultOf(f);
                     return d == null ? null : mapper.readTree(d.value());
@@ -73,6 +78,18 @@ public final class SchemaFactory {
                 .withCustomDefinitionProvider((javaType, context) -> JsonNode.class.isAssignableFrom(javaType.getErasedType())
                         ? new CustomDefinition(context.getGeneratorConfig().createObjectNode()) : null);
         this.generator = new SchemaGenerator(config.build());
+    }
+
+    private static java.math.BigDecimal limit(FieldScope f, java.util.function.ToDoubleFunction<Bounds> which) {
+        Bounds b = f.getAnnotationConsideringFieldAndGetter(Bounds.class);
+        if (b == null || Double.isNaN(which.applyAsDouble(b))) {
+            return null;
+        }
+        double v = which.applyAsDouble(b);
+        Class<?> t = f.getType().getErasedType();
+        boolean integral = t == int.class || t == Integer.class || t == long.class || t == Long.class;
+        // 0 for an int field, 0.0 for a float one, as pydantic writes them.
+        return integral && v == Math.rint(v) ? java.math.BigDecimal.valueOf((long) v) : java.math.BigDecimal.valueOf(v);
     }
 
     public static SchemaFactory standard() {
@@ -112,6 +129,9 @@ public final class SchemaFactory {
     public ObjectNode stateSchema(Class<?> type) {
         ObjectNode schema = generate(type);
         schema.put("additionalProperties", true);
+        if (type == dev.openenv.core.BasicState.class) {
+            schema.put("title", "State"); // the reference's base class
+        }
         return schema;
     }
 
@@ -145,6 +165,7 @@ public final class SchemaFactory {
                 s.put("title", t.getSimpleName());
             }
             flattenAllOf(s);
+            nullableAsAnyOf(s);
             return s;
         });
         return cached.deepCopy();
@@ -174,6 +195,32 @@ public final class SchemaFactory {
             o.values().forEach(SchemaFactory::flattenAllOf);
         } else if (node != null && node.isArray()) {
             node.forEach(SchemaFactory::flattenAllOf);
+        }
+    }
+
+    /**
+     * victools writes an optional value as {@code "type": ["string", "null"]}; pydantic writes
+     * {@code anyOf: [{"type": "string"}, {"type": "null"}]}, which is what Python-side tools expect.
+     */
+    private static void nullableAsAnyOf(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            JsonNode type = o.get("type");
+            if (type != null && type.isArray() && type.size() == 2 && type.get(1).asString().equals("null")) {
+                ObjectNode first = JsonNodeFactory.instance.objectNode();
+                first.put("type", type.get(0).asString());
+                for (String key : java.util.List.copyOf(o.propertyNames())) {
+                    if (!key.equals("type") && !key.equals("title") && !key.equals("description") && !key.equals("default")) {
+                        first.set(key, o.remove(key));
+                    }
+                }
+                o.remove("type");
+                var any = o.putArray("anyOf");
+                any.add(first);
+                any.addObject().put("type", "null");
+            }
+            o.values().forEach(SchemaFactory::nullableAsAnyOf);
+        } else if (node != null && node.isArray()) {
+            node.forEach(SchemaFactory::nullableAsAnyOf);
         }
     }
 

@@ -31,6 +31,9 @@ final class Samples {
 
     record Point(int x, int y) {}
 
+    record Limited(@Default("0.0") @dev.openenv.core.Bounds(ge = 0, le = 60) double waitSeconds,
+                   @Default("1") @dev.openenv.core.Bounds(gt = 0, lt = 10) int count) implements Action {}
+
     record Everything(String text, int count, long big, double ratio, boolean flag, Move move, Mark mark,
                       List<String> tags, Map<String, Object> extra, Point at) implements Action {}
 

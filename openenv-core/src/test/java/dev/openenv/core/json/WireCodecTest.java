@@ -57,6 +57,19 @@ class WireCodecTest {
     }
 
     @Test
+    void boundsAreCheckedLikePydanticsFieldConstraints() {
+        assertThat(decode("{\"wait_seconds\":60,\"count\":9}", Samples.Limited.class).waitSeconds()).isEqualTo(60.0);
+        assertThat(codec.write(codec.errors(errors("{\"wait_seconds\":-1}", Samples.Limited.class), true)))
+                .isEqualTo("[{\"type\":\"greater_than_equal\",\"loc\":[\"wait_seconds\"],\"msg\":\"Input should be greater than or equal to 0\","
+                        + "\"input\":-1,\"ctx\":{\"ge\":0.0},\"url\":\"https://errors.pydantic.dev/2.13/v/greater_than_equal\"}]");
+        var both = errors("{\"wait_seconds\":60.5,\"count\":0}", Samples.Limited.class);
+        assertThat(both).extracting(ValidationError::type).containsExactly("less_than_equal", "greater_than");
+        assertThat(both.get(1).msg()).isEqualTo("Input should be greater than 0");
+        assertThat(both.get(1).ctx()).isEqualTo(Map.of("gt", 0L));
+        assertThat(errors("{\"count\":10}", Samples.Limited.class).get(0).msg()).isEqualTo("Input should be less than 10");
+    }
+
+    @Test
     void bindsEveryKindOfField() {
         var e = decode("""
                 {"text":"t","count":3,"big":9000000000,"ratio":0.5,"flag":true,"move":"LEFT","mark":"o",

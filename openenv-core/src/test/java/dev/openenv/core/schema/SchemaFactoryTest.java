@@ -24,6 +24,19 @@ class SchemaFactoryTest {
 
     final SchemaFactory schemas = SchemaFactory.standard();
 
+    record Limited(@Default("0.0") @dev.openenv.core.Bounds(ge = 0, le = 60) double waitSeconds,
+                   @dev.openenv.core.Bounds(gt = 0, lt = 10) int count) implements Action {}
+
+    @Test
+    void boundsBecomeMinimumAndMaximumAsPydanticWritesThem() {
+        JsonNode p = schemas.actionSchema(Limited.class).path("properties");
+        assertThat(p.path("wait_seconds").path("minimum").toString()).isEqualTo("0.0");
+        assertThat(p.path("wait_seconds").path("maximum").toString()).isEqualTo("60.0");
+        assertThat(p.path("count").path("exclusiveMinimum").toString()).isEqualTo("0");
+        assertThat(p.path("count").path("exclusiveMaximum").toString()).isEqualTo("10");
+        assertThat(p.path("count").has("minimum")).isFalse();
+    }
+
     @Test
     void actionsLookLikeTheReferencesPydanticSchemas() {
         JsonNode s = schemas.actionSchema(GridWorldAction.class);
