@@ -3,6 +3,7 @@ package dev.openenv.envs;
 import dev.openenv.core.BasicState;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentType;
+import dev.openenv.envs.bench.BenchEnvironment;
 import dev.openenv.envs.echo.EchoAction;
 import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.envs.echo.EchoObservation;
@@ -61,6 +62,9 @@ public final class BundledEnvironments {
             new Entry<>("coding", "runs Python or JShell code in a bubblewrap sandbox",
                     EnvironmentType.of("coding", CodingEnvironment.CodeAction.class, CodingEnvironment.CodeObservation.class,
                             CodingEnvironment.CodeState.class), CodingEnvironment::new),
+            new Entry<>("bench", "the reference scaling study's benchmark env: echoes payload after wait_seconds",
+                    EnvironmentType.of("bench_env", BenchEnvironment.BenchAction.class, BenchEnvironment.BenchObservation.class,
+                            BasicState.class), BenchEnvironment::new),
             new Entry<>("fault", "fails on demand, for testing error handling",
                     EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class), FaultEnvironment::new));
 
