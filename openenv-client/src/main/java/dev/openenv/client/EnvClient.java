@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -38,22 +39,47 @@ import tools.jackson.databind.node.ObjectNode;
 public final class EnvClient<A extends Action, O, S extends State> implements AutoCloseable {
     private final EnvironmentType<A, O, S> type;
     private final ClientCore core;
+    private final RunningEnv started; // null unless made by start(): stopped on close
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final WireCodec codec = WireCodec.standard();
 
-    private EnvClient(String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options) {
+    private EnvClient(String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options, RunningEnv started) {
         this.type = Objects.requireNonNull(type, "type");
         this.core = new ClientCore(baseUrl, options);
+        this.started = started;
     }
 
     /** Connects to the server at {@code baseUrl} ({@code http://host:port}, {@code ws://…}, or {@code host:port}). */
     public static <A extends Action, O, S extends State> EnvClient<A, O, S> connect(String baseUrl, EnvironmentType<A, O, S> type) {
-        return new EnvClient<>(baseUrl, type, ClientOptions.defaults());
+        return new EnvClient<>(baseUrl, type, ClientOptions.defaults(), null);
     }
 
     /** Connects with explicit options (transport, timeouts, headers). */
     public static <A extends Action, O, S extends State> EnvClient<A, O, S> connect(
             String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options) {
-        return new EnvClient<>(baseUrl, type, options);
+        return new EnvClient<>(baseUrl, type, options, null);
+    }
+
+    /**
+     * Starts a server with {@code provider} (see {@code openenv-runtime}), waits until it is ready and
+     * connects to it; closing the client then stops the server. If connecting fails, the server is
+     * stopped before the exception propagates.
+     */
+    public static <A extends Action, O, S extends State> EnvClient<A, O, S> start(EnvProvider provider, EnvironmentType<A, O, S> type) {
+        return start(provider, type, ClientOptions.defaults());
+    }
+
+    /** {@link #start(EnvProvider, EnvironmentType)} with explicit client options. */
+    public static <A extends Action, O, S extends State> EnvClient<A, O, S> start(
+            EnvProvider provider, EnvironmentType<A, O, S> type, ClientOptions options) {
+        Objects.requireNonNull(type, "type");
+        RunningEnv running = Objects.requireNonNull(provider, "provider").start();
+        try {
+            return new EnvClient<>(running.baseUrl(), type, options, running);
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
     }
 
     public StepResult<O> reset() {
@@ -115,9 +141,18 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
         return core.baseUri();
     }
 
-    /** Tells the server the session is over and closes the connection. Idempotent. */
+    /**
+     * Tells the server the session is over and closes the connection; a client made by
+     * {@link #start(EnvProvider, EnvironmentType) start} then stops its server. Idempotent.
+     */
     @Override
     public void close() {
-        core.close();
+        try {
+            core.close();
+        } finally {
+            if (started != null && closed.compareAndSet(false, true)) {
+                started.close();
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client for any environment, with actions, observations and states as JSON maps — for servers
@@ -23,18 +24,40 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class GenericEnvClient implements AutoCloseable {
     private final ClientCore core;
+    private final RunningEnv started; // null unless made by start(): stopped on close
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final WireCodec codec = WireCodec.standard();
 
-    private GenericEnvClient(String baseUrl, ClientOptions options) {
+    private GenericEnvClient(String baseUrl, ClientOptions options, RunningEnv started) {
         this.core = new ClientCore(baseUrl, options);
+        this.started = started;
     }
 
     public static GenericEnvClient connect(String baseUrl) {
-        return new GenericEnvClient(baseUrl, ClientOptions.defaults());
+        return new GenericEnvClient(baseUrl, ClientOptions.defaults(), null);
     }
 
     public static GenericEnvClient connect(String baseUrl, ClientOptions options) {
-        return new GenericEnvClient(baseUrl, options);
+        return new GenericEnvClient(baseUrl, options, null);
+    }
+
+    /**
+     * Starts a server with {@code provider}, waits until it is ready and connects to it; closing the
+     * client then stops the server (as {@link EnvClient#start(EnvProvider, dev.openenv.core.EnvironmentType)}).
+     */
+    public static GenericEnvClient start(EnvProvider provider) {
+        return start(provider, ClientOptions.defaults());
+    }
+
+    /** {@link #start(EnvProvider)} with explicit client options. */
+    public static GenericEnvClient start(EnvProvider provider, ClientOptions options) {
+        RunningEnv running = Objects.requireNonNull(provider, "provider").start();
+        try {
+            return new GenericEnvClient(running.baseUrl(), options, running);
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
     }
 
     public StepResult<Map<String, Object>> reset() {
@@ -94,8 +117,15 @@ public final class GenericEnvClient implements AutoCloseable {
         return core.baseUri();
     }
 
+    /** Ends the session; a client made by {@link #start(EnvProvider) start} then stops its server. Idempotent. */
     @Override
     public void close() {
-        core.close();
+        try {
+            core.close();
+        } finally {
+            if (started != null && closed.compareAndSet(false, true)) {
+                started.close();
+            }
+        }
     }
 }
