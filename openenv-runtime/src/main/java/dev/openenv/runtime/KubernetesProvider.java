@@ -1,0 +1,424 @@
+package dev.openenv.runtime;
+
+import dev.openenv.client.EnvProvider;
+import dev.openenv.runtime.internal.Lifecycle;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Runs an environment image on Kubernetes: one Pod (restart policy {@code Never}: a crashed server is
+ * reported, not silently replaced by a fresh one that lost every session) and one ClusterIP Service
+ * per environment, labelled for cleanup and owned by the Pod. Ready means: the Pod is Ready (its
+ * readiness probe is {@code GET /health}), then the wait strategy passes over the chosen
+ * {@link Access} (a reset round trip by default). Stopping deletes the Service and the Pod. Needs
+ * {@code io.fabric8:kubernetes-client} with {@code kubernetes-httpclient-jdk}.
+ *
+ * <pre>{@code
+ * var provider = KubernetesProvider.builder("registry.example.com/echo-env:1").namespace("agents").build();
+ * try (var env = EnvClient.start(provider, echoType)) { … }     // port-forwarded to 127.0.0.1
+ * }</pre>
+ *
+ * The cluster is the one {@code KUBECONFIG} (or {@code ~/.kube/config}, or the in-cluster service
+ * account) names, unless a client is given. Objects carry {@value #MANAGED_BY_LABEL}={@value #MANAGED_BY}
+ * and {@value #INSTANCE_LABEL}; {@link #deleteAll(KubernetesClient, String)} removes leftovers of a
+ * JVM killed outright. Pod logs are read for {@link StartedEnv#logs()} and error messages; they are
+ * not streamed to a log consumer.
+ *
+ * @param image          the environment's image
+ * @param namespace      where to create the objects; null for the client's namespace
+ * @param containerPort  the server's port in the container (default 8000, set as {@code PORT})
+ * @param environment    the container's environment variables
+ * @param cpu            CPU request and limit, e.g. {@code "500m"}; null for none
+ * @param memory         memory request and limit, e.g. {@code "512Mi"}; null for none
+ * @param access         how the client reaches the server (default {@link Access#portForward()})
+ * @param client         supplies the API client; null for one from the environment (closed on stop)
+ * @param startup        timeout (for the Pod to be Ready, then again for the wait strategy) and wait strategy
+ */
+public record KubernetesProvider(String image, String namespace, int containerPort, Map<String, String> environment,
+        String cpu, String memory, Access access, Supplier<KubernetesClient> client, StartupOptions startup) implements EnvProvider {
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = "openenv-runtime";
+    public static final String INSTANCE_LABEL = "openenv.dev/instance";
+    /** Container states that will not get better by waiting. */
+    static final Set<String> HOPELESS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff",
+            "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+
+    public KubernetesProvider {
+        Objects.requireNonNull(image, "image");
+        environment = Map.copyOf(environment);
+        Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(startup, "startup");
+    }
+
+    public static Builder builder(String image) {
+        return new Builder(image);
+    }
+
+    /** How the client reaches the server of a ready Pod. */
+    @FunctionalInterface
+    public interface Access {
+        /** Opens the way to {@code port} of {@code service}/{@code pod}; the endpoint is closed on stop. */
+        Endpoint open(KubernetesClient client, Pod pod, Service service, int port);
+
+        /**
+         * A port-forward through the API server to the Pod, on {@code 127.0.0.1} and an ephemeral
+         * port: works from anywhere the API server is reachable (the default).
+         */
+        static Access portForward() {
+            return (client, pod, service, port) -> {
+                var forward = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                        .portForward(port, InetAddress.getLoopbackAddress(), 0);
+                return new Endpoint("http://127.0.0.1:" + forward.getLocalPort(), forward::close);
+            };
+        }
+
+        /** The Service's cluster DNS name, {@code http://NAME.NAMESPACE.svc.cluster.local:PORT}: for clients inside the cluster. */
+        static Access clusterDns() {
+            return clusterDns("cluster.local");
+        }
+
+        /** {@link #clusterDns()} for a cluster whose DNS domain is {@code domain}. */
+        static Access clusterDns(String domain) {
+            return (client, pod, service, port) -> new Endpoint("http://" + service.getMetadata().getName() + "."
+                    + service.getMetadata().getNamespace() + ".svc." + domain + ":" + port, () -> { });
+        }
+    }
+
+    /** Where the server is reached, and what to close when done. */
+    public record Endpoint(String baseUrl, AutoCloseable closer) {
+        public Endpoint {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            Objects.requireNonNull(closer, "closer");
+        }
+    }
+
+    /** Deletes every Pod and Service of this provider in {@code namespace} (e.g. after a JVM was killed outright). */
+    public static void deleteAll(KubernetesClient client, String namespace) {
+        client.services().inNamespace(namespace).withLabel(MANAGED_BY_LABEL, MANAGED_BY).delete();
+        client.pods().inNamespace(namespace).withLabel(MANAGED_BY_LABEL, MANAGED_BY).delete();
+    }
+
+    @Override
+    public StartedEnv start() {
+        boolean ours = client == null;
+        KubernetesClient k8s = ours ? new KubernetesClientBuilder().build() : client.get();
+        return Lifecycle.start(startup, () -> launch(k8s, ours));
+    }
+
+    private Lifecycle.Launched launch(KubernetesClient k8s, boolean ours) {
+        String ns = namespace != null ? namespace : k8s.getNamespace() != null ? k8s.getNamespace() : "default";
+        String instance = UUID.randomUUID().toString().substring(0, 8);
+        String name = "openenv-" + nameOf(image) + "-" + instance;
+        var labels = Map.of(MANAGED_BY_LABEL, MANAGED_BY, INSTANCE_LABEL, instance, "app.kubernetes.io/name", name);
+        var deployed = new Deployed(k8s, ours, ns, name);
+        try {
+            Pod pod = k8s.pods().inNamespace(ns).resource(pod(ns, name, labels)).create();
+            deployed.podCreated = true;
+            k8s.services().inNamespace(ns).resource(service(ns, name, labels, pod)).create();
+            deployed.serviceCreated = true;
+            Pod ready = deployed.awaitReady(startup.timeout());
+            Service service = k8s.services().inNamespace(ns).withName(name).get();
+            deployed.endpoint = access.open(k8s, ready, service, containerPort);
+            return deployed;
+        } catch (RuntimeException e) {
+            String logs = deployed.logs();
+            deployed.stop();
+            throw e instanceof ProviderStartException p ? new ProviderStartException(p.getMessage(), logs, p)
+                    : new ProviderStartException("cannot start pod " + ns + "/" + name + ": " + e.getMessage(), logs, e);
+        }
+    }
+
+    /** A DNS-1123 fragment of the image's name: {@code registry/team/echo-env:1} → {@code echo-env}. */
+    static String nameOf(String image) {
+        String last = image.substring(image.lastIndexOf('/') + 1).replaceAll("[:@].*$", "");
+        String clean = last.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-").replaceAll("^-+|-+$", "");
+        clean = clean.length() > 30 ? clean.substring(0, 30).replaceAll("-+$", "") : clean;
+        return clean.isEmpty() ? "env" : clean;
+    }
+
+    private Pod pod(String ns, String name, Map<String, String> labels) {
+        var env = new ArrayList<EnvVar>();
+        env.add(new EnvVar("PORT", Integer.toString(containerPort), null));
+        new LinkedHashMap<>(environment).forEach((k, v) -> {
+            if (!k.equals("PORT")) {
+                env.add(new EnvVar(k, v, null));
+            }
+        });
+        var resources = new LinkedHashMap<String, Quantity>();
+        if (cpu != null) {
+            resources.put("cpu", new Quantity(cpu));
+        }
+        if (memory != null) {
+            resources.put("memory", new Quantity(memory));
+        }
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
+                .withNewSpec()
+                    .withRestartPolicy("Never")
+                    .withAutomountServiceAccountToken(false) // an environment has no business with the API server
+                    .addNewContainer()
+                        .withName("env").withImage(image).withEnv(env)
+                        .addNewPort().withName("http").withContainerPort(containerPort).endPort()
+                        .withNewReadinessProbe()
+                            .withNewHttpGet().withPath("/health").withPort(new IntOrString(containerPort)).endHttpGet()
+                            .withPeriodSeconds(1).withFailureThreshold(3)
+                        .endReadinessProbe()
+                        .withNewResources().withRequests(resources).withLimits(resources).endResources()
+                    .endContainer()
+                .endSpec()
+                .build();
+    }
+
+    private Service service(String ns, String name, Map<String, String> labels, Pod pod) {
+        // Owned by the Pod: whoever deletes the Pod (a person, a namespace cleanup) takes the Service too.
+        var owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("Pod").withName(name)
+                .withUid(pod.getMetadata().getUid()).build();
+        return new ServiceBuilder()
+                .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).withOwnerReferences(owner).endMetadata()
+                .withNewSpec()
+                    .withType("ClusterIP")
+                    .withSelector(Map.of(INSTANCE_LABEL, labels.get(INSTANCE_LABEL)))
+                    .addNewPort().withName("http").withPort(containerPort).withTargetPort(new IntOrString(containerPort)).endPort()
+                .endSpec()
+                .build();
+    }
+
+    /** The objects of one environment. */
+    private final class Deployed implements Lifecycle.Launched {
+        private final KubernetesClient k8s;
+        private final boolean ours;
+        private final String ns;
+        private final String name;
+        boolean podCreated;
+        boolean serviceCreated;
+        Endpoint endpoint;
+
+        Deployed(KubernetesClient k8s, boolean ours, String ns, String name) {
+            this.k8s = k8s;
+            this.ours = ours;
+            this.ns = ns;
+            this.name = name;
+        }
+
+        Pod awaitReady(Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            String last = "not created yet";
+            while (true) {
+                Pod pod = k8s.pods().inNamespace(ns).withName(name).get();
+                if (pod != null) {
+                    if (isReady(pod)) {
+                        return pod;
+                    }
+                    Optional<String> failure = failureOf(pod);
+                    if (failure.isPresent()) {
+                        throw new ProviderStartException("pod " + ns + "/" + name + " " + failure.get() + " before it was ready");
+                    }
+                    last = describe(pod);
+                } else {
+                    throw new ProviderStartException("pod " + ns + "/" + name + " was deleted before it was ready");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new ProviderStartException("pod " + ns + "/" + name + " not ready within " + timeout.toMillis() + " ms (" + last + ")");
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ProviderStartException("interrupted while waiting for pod " + ns + "/" + name, e);
+                }
+            }
+        }
+
+        @Override
+        public String baseUrl() {
+            return endpoint.baseUrl();
+        }
+
+        @Override
+        public String description() {
+            return "pod " + ns + "/" + name + " of " + image;
+        }
+
+        @Override
+        public Optional<String> failure() {
+            try {
+                Pod pod = k8s.pods().inNamespace(ns).withName(name).get();
+                return pod == null ? Optional.of("was deleted") : failureOf(pod);
+            } catch (KubernetesClientException e) {
+                return Optional.empty(); // the API server being slow is no news about the pod
+            }
+        }
+
+        @Override
+        public String logs() {
+            if (!podCreated) {
+                return "";
+            }
+            try {
+                String log = k8s.pods().inNamespace(ns).withName(name).tailingLines(400).getLog();
+                return log == null ? "" : log;
+            } catch (KubernetesClientException e) {
+                return "";
+            }
+        }
+
+        @Override
+        public void stop() {
+            var problems = new ArrayList<Exception>();
+            if (endpoint != null) {
+                try {
+                    endpoint.closer().close();
+                } catch (Exception e) {
+                    problems.add(e);
+                }
+            }
+            try {
+                if (serviceCreated) {
+                    k8s.services().inNamespace(ns).withName(name).delete();
+                }
+                if (podCreated) {
+                    k8s.pods().inNamespace(ns).withName(name).withGracePeriod(5).delete();
+                }
+            } catch (KubernetesClientException e) {
+                problems.add(e);
+            }
+            if (ours) {
+                k8s.close();
+            }
+            if (!problems.isEmpty()) {
+                var e = new IllegalStateException("could not delete pod/service " + ns + "/" + name, problems.getFirst());
+                problems.stream().skip(1).forEach(e::addSuppressed);
+                throw e;
+            }
+        }
+    }
+
+    static boolean isReady(Pod pod) {
+        var status = pod.getStatus();
+        return status != null && "Running".equals(status.getPhase()) && status.getConditions() != null
+                && status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    static Optional<String> failureOf(Pod pod) {
+        var status = pod.getStatus();
+        if (status == null) {
+            return Optional.empty();
+        }
+        if ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase())) {
+            return Optional.of("ended (phase " + status.getPhase() + (status.getReason() != null ? ", " + status.getReason() : "") + ")");
+        }
+        if (status.getContainerStatuses() != null) {
+            for (ContainerStatus c : status.getContainerStatuses()) {
+                var state = c.getState();
+                if (state != null && state.getWaiting() != null && HOPELESS.contains(state.getWaiting().getReason())) {
+                    String message = state.getWaiting().getMessage();
+                    return Optional.of("cannot run its container: " + state.getWaiting().getReason() + (message != null ? " (" + message + ")" : ""));
+                }
+                if (state != null && state.getTerminated() != null) {
+                    return Optional.of("container exited with code " + state.getTerminated().getExitCode());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String describe(Pod pod) {
+        var status = pod.getStatus();
+        if (status == null || status.getPhase() == null) {
+            return "no status yet";
+        }
+        String waiting = status.getContainerStatuses() == null ? "" : status.getContainerStatuses().stream()
+                .filter(c -> c.getState() != null && c.getState().getWaiting() != null)
+                .map(c -> ", " + c.getState().getWaiting().getReason()).findFirst().orElse("");
+        return "phase " + status.getPhase() + waiting;
+    }
+
+    /** Builds a {@link KubernetesProvider}. */
+    public static final class Builder {
+        private final String image;
+        private String namespace;
+        private int containerPort = 8000;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private String cpu;
+        private String memory;
+        private Access access = Access.portForward();
+        private Supplier<KubernetesClient> client;
+        private StartupOptions startup = StartupOptions.defaults().withTimeout(Duration.ofMinutes(3));
+
+        private Builder(String image) {
+            this.image = Objects.requireNonNull(image, "image");
+        }
+
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        public Builder containerPort(int port) {
+            this.containerPort = port;
+            return this;
+        }
+
+        public Builder env(String name, String value) {
+            environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** CPU and memory request (= limit), Kubernetes quantities such as {@code "500m"} and {@code "512Mi"}. */
+        public Builder resources(String cpu, String memory) {
+            this.cpu = cpu;
+            this.memory = memory;
+            return this;
+        }
+
+        public Builder access(Access access) {
+            this.access = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        /** The API client to use (not closed by the provider); default: from {@code KUBECONFIG} / in-cluster. */
+        public Builder client(KubernetesClient client) {
+            Objects.requireNonNull(client, "client");
+            this.client = () -> client;
+            return this;
+        }
+
+        /** Default 3 minutes: image pulls take time. */
+        public Builder startupTimeout(Duration timeout) {
+            startup = startup.withTimeout(timeout);
+            return this;
+        }
+
+        public Builder waitingFor(WaitStrategy strategy) {
+            startup = startup.withWaitStrategy(strategy);
+            return this;
+        }
+
+        public KubernetesProvider build() {
+            return new KubernetesProvider(image, namespace, containerPort, environment, cpu, memory, access, client, startup);
+        }
+    }
+}
