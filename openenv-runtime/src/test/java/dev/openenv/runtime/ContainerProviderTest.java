@@ -47,7 +47,7 @@ class ContainerProviderTest {
     }
 
     @Test
-    void theEchoImagePlaysAnEpisodeAndItsContainerIsRemovedWithTheClient() {
+    void theEchoImagePlaysAnEpisodeAndItsContainerIsRemovedWithTheClient() throws InterruptedException {
         int before = ours().size();
         var lines = new CopyOnWriteArrayList<String>();
         var provider = ContainerProvider.builder(image).env("MAX_CONCURRENT_ENVS", "3").logConsumer(lines::add).build();
@@ -58,7 +58,13 @@ class ContainerProviderTest {
             try (var env = EnvClient.connect(started.baseUrl(), Echo.TYPE)) {
                 Echo.playEpisode(env);
             }
+            // The log is followed asynchronously: give the stream a moment to deliver what was printed.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (lines.stream().noneMatch(l -> l.contains("serving 'echo'")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(lines).anyMatch(l -> l.contains("serving 'echo' on http://127.0.0.1:8000") && l.contains("max 3 sessions"));
+            assertThat(started.logs()).contains("serving 'echo'");
         } finally {
             started.close();
         }
