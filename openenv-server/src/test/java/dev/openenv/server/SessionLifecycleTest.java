@@ -210,4 +210,59 @@ class SessionLifecycleTest {
             assertThat(closed.get()).isZero();
         }
     }
+
+    /** The fault environment (which sleeps on request), counting its closes. */
+    EnvServer slowCounting(ServerConfig config) {
+        return EnvServer.builder(() -> {
+            created.incrementAndGet();
+            return new dev.openenv.core.Environment<FaultAction, FaultObservation, BasicState>() {
+                final FaultEnvironment inner = new FaultEnvironment();
+
+                @Override
+                public dev.openenv.core.StepResult<FaultObservation> reset(Long seed, String episodeId, java.util.Map<String, Object> options) {
+                    return inner.reset(seed, episodeId, options);
+                }
+
+                @Override
+                public dev.openenv.core.StepResult<FaultObservation> step(FaultAction action) {
+                    return inner.step(action);
+                }
+
+                @Override
+                public BasicState state() {
+                    return inner.state();
+                }
+
+                @Override
+                public void close() {
+                    closed.incrementAndGet();
+                }
+            };
+        }).types(FAULT).config(config).start();
+    }
+
+    @Test
+    void aServerEndingASessionMidStepClosesTheEnvironmentOnceTheStepReturns() throws Exception {
+        server = slowCounting(local());
+        try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+            ws.sendText("{\"type\":\"step\",\"data\":{\"sleep_s\":1.0,\"message\":\"slow\"}}");
+            awaitTrue(() -> created.get() == 1);
+            Thread.sleep(200); // the step is running on the connection's thread
+            server.close();    // the server ends the session from another thread
+            server = null;
+            assertThat(closed.get()).as("closed after the step returned, never during it").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStepLongerThanTwoPingPeriodsDoesNotCostTheSession() throws Exception {
+        server = slowCounting(local().withPingInterval(Duration.ofMillis(100)));
+        try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
+            ws.sendText("{\"type\":\"step\",\"data\":{\"sleep_s\":0.8,\"message\":\"long\"}}");
+            assertThat(json(ws.next()).path("data").path("observation").path("message").asString()).isEqualTo("long");
+            ws.sendText("{\"type\":\"state\"}");
+            assertThat(json(ws.next()).path("type").asString()).isEqualTo("state");
+            assertThat(closed.get()).isZero();
+        }
+    }
 }

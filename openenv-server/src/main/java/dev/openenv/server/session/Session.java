@@ -13,11 +13,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One environment instance and the single thread that runs it.
+ * One environment instance and the one thread that calls it.
  *
- * <p>Every call into the environment (factory, reset, step, state, close) runs on the session's own
- * virtual thread, one at a time, in submission order — so environments need no locking and
- * thread-bound libraries work. States:
+ * <p>Calls into the environment (factory, reset, step, state) never overlap and run in submission
+ * order, so environments need no locking. Two ways to get there:
+ * <ul>
+ *   <li><b>executor</b> ({@link SessionManager#open}): the session has its own virtual thread; work
+ *       submitted from any thread is queued to it. HTTP sessions, which many request threads share.</li>
+ *   <li><b>inline</b> ({@link SessionManager#openInline}): the thread that opened the session (a
+ *       WebSocket connection's reader) is the session's thread, and work it submits runs right there,
+ *       without a thread handoff per message. Work from any other thread runs on that thread under
+ *       the same lock, so calls still never overlap.</li>
+ * </ul>
+ * The environment's {@code close()} runs once: on the session's thread, or — when the session is
+ * ended from elsewhere (idle reaper, shutdown) — on the ending thread as soon as no call is running.
+ * States:
  * <pre>
  *   OPENING ──factory ok──▶ OPEN ──close(reason)──▶ CLOSED
  *      └──────factory failed──────────────────────▶ CLOSED
@@ -43,7 +53,9 @@ public final class Session {
     private final String id;
     private final Kind kind;
     private final SessionManager owner;
-    private final ExecutorService thread;
+    private final ExecutorService thread; // executor mode; null when inline
+    private final java.util.concurrent.locks.ReentrantLock callLock = new java.util.concurrent.locks.ReentrantLock(); // inline mode
+    private volatile boolean envClosed;
     private volatile Status status = Status.OPENING;
     private volatile long lastActivityNanos = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -52,11 +64,12 @@ public final class Session {
     private Environment<?, ?, ?> env; // touched only on the session thread
     private volatile Thread runner;
 
-    Session(SessionManager owner, Kind kind) {
+    Session(SessionManager owner, Kind kind, boolean inline) {
         this.owner = owner;
         this.kind = kind;
         this.id = kind == Kind.HTTP_DEFAULT ? "default" : UUID.randomUUID().toString();
-        this.thread = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("openenv-session-" + id).factory());
+        this.thread = inline ? null : Executors.newSingleThreadExecutor(Thread.ofVirtual().name("openenv-session-" + id).factory());
+        this.runner = inline ? Thread.currentThread() : null;
     }
 
     public String id() {
@@ -118,11 +131,22 @@ public final class Session {
 
     /** Whether the caller is the session's own thread (inside {@link #submit}). */
     public boolean onSessionThread() {
-        return Thread.currentThread() == runner;
+        return thread == null ? callLock.isHeldByCurrentThread() || Thread.currentThread() == runner : Thread.currentThread() == runner;
     }
 
-    /** Runs {@code work} on the session thread after everything submitted before it. */
+    /** Whether a call is queued or running. */
+    public boolean busy() {
+        return inFlight.get() > 0;
+    }
+
+    /**
+     * Runs {@code work} on the session thread after everything submitted before it. Inline sessions
+     * run it before returning (the future is already complete).
+     */
     public <T> CompletableFuture<T> submit(Callable<T> work) {
+        if (thread == null) {
+            return runInline(work);
+        }
         var result = new CompletableFuture<T>();
         inFlight.incrementAndGet();
         try {
@@ -144,6 +168,26 @@ public final class Session {
         return result;
     }
 
+    private <T> CompletableFuture<T> runInline(Callable<T> work) {
+        var result = new CompletableFuture<T>();
+        inFlight.incrementAndGet();
+        callLock.lock();
+        try {
+            if (status == Status.CLOSED) {
+                result.completeExceptionally(new SessionClosedException(id, "no longer accepting work"));
+            } else {
+                result.complete(work.call());
+            }
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
+        } finally {
+            lastActivityNanos = System.nanoTime();
+            callLock.unlock();
+            inFlight.decrementAndGet();
+        }
+        return result;
+    }
+
     /**
      * Runs {@code work} on the current (session) thread with a time budget: when it runs out the thread
      * is interrupted and {@link StepTimeoutException} is thrown, whatever {@code work} returned.
@@ -153,25 +197,42 @@ public final class Session {
             return work.call();
         }
         Thread self = Thread.currentThread();
-        var expired = new java.util.concurrent.atomic.AtomicBoolean();
+        // 0 running, 1 expired, 2 done. The alarm interrupts only a call still running, and the call
+        // clears its interrupt under the same lock, so none leaks into the thread's next job (for an
+        // inline session that is a WebSocket reader, whose socket an interrupt would close).
+        int[] state = {0};
         ScheduledFuture<?> alarm = owner.timer().schedule(() -> {
-            expired.set(true);
-            self.interrupt();
+            synchronized (state) {
+                if (state[0] == 0) {
+                    state[0] = 1;
+                    self.interrupt();
+                }
+            }
         }, budget.toNanos(), TimeUnit.NANOSECONDS);
+        boolean expired;
         try {
             T value = work.call();
-            if (expired.get()) {
+            synchronized (state) {
+                expired = state[0] == 1;
+                state[0] = 2;
+                Thread.interrupted();
+            }
+            if (expired) {
                 throw new StepTimeoutException(budget);
             }
             return value;
         } catch (InterruptedException | RuntimeException e) {
-            if (expired.get()) {
+            synchronized (state) {
+                expired = state[0] == 1;
+                state[0] = 2;
+                Thread.interrupted();
+            }
+            if (expired) {
                 throw new StepTimeoutException(budget);
             }
             throw e;
         } finally {
             alarm.cancel(false);
-            Thread.interrupted(); // never leak the alarm's interrupt into the next call
         }
     }
 
@@ -206,19 +267,15 @@ public final class Session {
                 // The peer may already be gone; the environment must be closed regardless.
             }
         }
+        if (thread == null) {
+            if (!finishClose()) {
+                owner.closeLater(this); // a call is running: the reaper closes the environment after it
+            }
+            owner.released(this);
+            return;
+        }
         try {
-            thread.execute(() -> {
-                try {
-                    if (env != null) {
-                        env.close();
-                    }
-                } catch (Exception e) {
-                    System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING,
-                            "environment close failed in session " + id, e);
-                } finally {
-                    env = null;
-                }
-            });
+            thread.execute(this::closeEnvironment);
         } catch (RejectedExecutionException ignored) {
             // already shut down
         }
@@ -226,8 +283,50 @@ public final class Session {
         owner.released(this);
     }
 
+    /** Inline sessions: closes the environment unless a call is running. True once it is closed. */
+    boolean finishClose() {
+        if (envClosed) {
+            return true;
+        }
+        if (!callLock.tryLock()) {
+            return false;
+        }
+        try {
+            closeEnvironment();
+            return true;
+        } finally {
+            callLock.unlock();
+        }
+    }
+
+    private void closeEnvironment() {
+        if (envClosed) {
+            return;
+        }
+        envClosed = true;
+        try {
+            if (env != null) {
+                env.close();
+            }
+        } catch (Exception e) {
+            System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "environment close failed in session " + id, e);
+        } finally {
+            env = null;
+        }
+    }
+
     /** Waits until the environment has been closed (for orderly shutdown). */
     boolean awaitClosed(Duration max) throws InterruptedException {
+        if (thread == null) {
+            long deadline = System.nanoTime() + max.toNanos();
+            while (!finishClose()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(10);
+            }
+            return true;
+        }
         return thread.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -23,6 +23,8 @@ public final class SessionManager implements AutoCloseable {
     private final Duration idleTimeout;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
+    /** Inline sessions ended while a call was running: their environments are closed once it returns. */
+    private final java.util.Set<Session> closing = ConcurrentHashMap.newKeySet();
     private int slotsInUse; // guarded by this
     private Session defaultHttp; // guarded by this
     private volatile boolean closed;
@@ -75,6 +77,19 @@ public final class SessionManager implements AutoCloseable {
      * @throws FactoryException          when the factory throws (the slot is freed again)
      */
     public Session open(Session.Kind kind) {
+        return open(kind, false);
+    }
+
+    /**
+     * Opens a session whose thread is the calling one: work this thread submits runs inline, with no
+     * handoff (see {@link Session}). For a WebSocket connection, whose reader thread lives as long as
+     * the session.
+     */
+    public Session openInline(Session.Kind kind) {
+        return open(kind, true);
+    }
+
+    private Session open(Session.Kind kind, boolean inline) {
         if (closed) {
             throw new SessionClosedException("-", "server is shutting down");
         }
@@ -86,7 +101,7 @@ public final class SessionManager implements AutoCloseable {
                 slotsInUse++;
             }
         }
-        Session session = new Session(this, kind);
+        Session session = new Session(this, kind, inline);
         sessions.put(session.id(), session);
         try {
             session.open(factory, prepare);
@@ -113,6 +128,10 @@ public final class SessionManager implements AutoCloseable {
         return Optional.ofNullable(sessions.get(id)).filter(s -> s.status() != Session.Status.CLOSED);
     }
 
+    void closeLater(Session session) {
+        closing.add(session);
+    }
+
     void released(Session session) {
         if (sessions.remove(session.id(), session) && session.kind() != Session.Kind.HTTP_DEFAULT) {
             synchronized (this) {
@@ -122,6 +141,7 @@ public final class SessionManager implements AutoCloseable {
     }
 
     private void reap() {
+        closing.removeIf(Session::finishClose);
         long now = System.nanoTime();
         for (Session s : List.copyOf(sessions.values())) {
             try {

@@ -24,8 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One {@code /ws} connection: opens a session when the socket opens, answers each text frame with
  * exactly one frame in order (except {@code close}), and ends the session however the connection ends.
- * Frames are read on Helidon's connection thread and handled on the session's thread, so pings are
- * answered while a long step runs.
+ * The connection's reader thread is the session's thread ({@link SessionManager#openInline}): each
+ * frame is handled where it was read, with no handoff. While a step runs the reader reads nothing, so
+ * a busy session is never dropped for missing pongs; pongs queued meanwhile are read afterwards.
  */
 public final class WsSessionListener implements WsListener {
     private static final Set<String> RESET_KEYS = Set.of("type", "data");
@@ -61,7 +62,7 @@ public final class WsSessionListener implements WsListener {
             return;
         }
         try {
-            session = sessions.open(Session.Kind.WEBSOCKET);
+            session = sessions.openInline(Session.Kind.WEBSOCKET);
         } catch (CapacityReachedException e) {
             sendAndClose(ws, WsErrors.capacity(e.active(), e.max(), e.getMessage()));
             return;
@@ -107,7 +108,8 @@ public final class WsSessionListener implements WsListener {
         }
         long now = System.nanoTime();
         long silent = now - lastHeardNanos;
-        if (silent > 2 * pingInterval.toNanos()) {
+        Session current = session;
+        if (silent > 2 * pingInterval.toNanos() && !(current != null && current.busy())) {
             // Half-open connection: the peer stopped answering pings.
             Session s = session;
             if (s != null) {
