@@ -46,9 +46,9 @@ public final class HttpEndpoints {
     private final RequestBodies bodies;
     private final Duration defaultStepTimeout;
     private final ServerMode mode;
-    private final byte[] schema;
-    private final byte[] openApi;
     private final byte[] metadataFallback;
+    /** The schema and OpenAPI documents, built on first request: generating them costs ~100 ms of startup. */
+    private volatile byte[][] documents;
 
     public HttpEndpoints(SessionManager sessions, EnvironmentRunner runner, WireCodec codec,
                          Duration defaultStepTimeout, ServerMode mode) {
@@ -58,9 +58,6 @@ public final class HttpEndpoints {
         this.bodies = new RequestBodies(codec);
         this.defaultStepTimeout = defaultStepTimeout;
         this.mode = mode;
-        ObjectNode schemaDoc = SchemaFactory.standard().environmentSchema(runner.type());
-        this.schema = codec.writeBytes(schemaDoc);
-        this.openApi = codec.writeBytes(OpenApiDocument.build(schemaDoc, mode));
         this.metadataFallback = codec.writeBytes(dev.openenv.core.EnvironmentMetadata.defaultFor(runner.type().name()));
     }
 
@@ -73,8 +70,23 @@ public final class HttpEndpoints {
         }
         routing.any("/health", only(Method.GET, (req, res) -> json(res, 200, "{\"status\":\"healthy\"}".getBytes())));
         routing.any("/metadata", only(Method.GET, this::metadata));
-        routing.any("/schema", only(Method.GET, (req, res) -> json(res, 200, schema)));
-        routing.any("/openapi.json", only(Method.GET, (req, res) -> json(res, 200, openApi)));
+        routing.any("/schema", only(Method.GET, (req, res) -> json(res, 200, documents()[0])));
+        routing.any("/openapi.json", only(Method.GET, (req, res) -> json(res, 200, documents()[1])));
+    }
+
+    private byte[][] documents() {
+        byte[][] docs = documents;
+        if (docs == null) {
+            synchronized (this) {
+                docs = documents;
+                if (docs == null) {
+                    ObjectNode schemaDoc = SchemaFactory.standard().environmentSchema(runner.type());
+                    docs = new byte[][] {codec.writeBytes(schemaDoc), codec.writeBytes(OpenApiDocument.build(schemaDoc, mode))};
+                    documents = docs;
+                }
+            }
+        }
+        return docs;
     }
 
     /** The catch-all that answers unknown paths like the reference does. */
