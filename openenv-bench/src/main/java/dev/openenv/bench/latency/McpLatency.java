@@ -1,4 +1,4 @@
-package dev.openenv.bench;
+package dev.openenv.bench.latency;
 
 import dev.openenv.client.McpToolClient;
 import java.net.URI;

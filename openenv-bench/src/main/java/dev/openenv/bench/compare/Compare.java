@@ -1,0 +1,220 @@
+package dev.openenv.bench.compare;
+
+import dev.openenv.bench.Main;
+import dev.openenv.bench.latency.SequentialLatency;
+import dev.openenv.bench.load.LoadGenerator;
+import dev.openenv.client.ClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The side-by-side run: our server and the Python reference (pinned, from PyPI, in its best uvicorn
+ * configurations), one after the other on 127.0.0.1, measured by the same load generator with the
+ * same N and K. Prints a table with ratios and writes {@code BENCHMARKS.md}, plots and raw results.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Benchmark our server against the Python reference and write BENCHMARKS.md.")
+public final class Compare implements Callable<Integer> {
+    @Option(names = "--repo", defaultValue = ".", description = "Repository root (jars, python/ and where results go).")
+    Path repo;
+
+    @Option(names = "--java", description = "java to run our server with (default: this JVM's).")
+    Path java;
+
+    @Option(names = "--uvicorn", description = "uvicorn of the reference's venv (default: openenv-bench/target/bench-venv/bin/uvicorn).")
+    Path uvicorn;
+
+    @Option(names = "--quick", description = "Small N and K: checks the harness end to end in about a minute.")
+    boolean quick;
+
+    @Option(names = "--skip-reference", description = "Measure our server only.")
+    boolean skipReference;
+
+    @Option(names = "--no-jmh", negatable = true, defaultValue = "true", description = "Run the JMH micro-benchmarks too (default on).")
+    boolean jmh;
+
+    @Override
+    public Integer call() throws Exception {
+        repo = repo.toAbsolutePath().normalize();
+        Path javaBin = java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java");
+        Path uv = uvicorn != null ? uvicorn : repo.resolve("openenv-bench/target/bench-venv/bin/uvicorn");
+        Path work = repo.resolve("openenv-bench/target/bench");
+        Files.createDirectories(work);
+        Scale scale = quick ? Scale.QUICK : Scale.FULL;
+
+        List<Candidate> candidates = new ArrayList<>();
+        candidates.add(Candidate.ours(javaBin, repo.resolve("openenv-cli/target/openenv.jar")));
+        if (!skipReference) {
+            Path pyDir = repo.resolve("openenv-bench/python");
+            candidates.add(Candidate.reference("reference 1 worker", uv, pyDir, 1, false));
+            candidates.add(Candidate.reference("reference 2 workers", uv, pyDir, 2, false));
+            candidates.add(Candidate.reference("reference 2 workers uvloop+httptools", uv, pyDir, 2, true));
+        }
+        Results results = new Results(scale.name().toLowerCase(Locale.ROOT), Environment.describe(javaBin, uv));
+
+        for (Candidate c : candidates) {
+            log("== " + c.name());
+            results.coldStartMillis.put(c.name(), coldStart(c, work, scale.coldStarts));
+            try (ServerProcess server = c.start(work)) {
+                results.sequential.put(c.name(), List.of(sequentialWebSocket(server, scale),
+                        SequentialLatency.measure(server.baseUrl(), ClientOptions.Transport.HTTP, scale.seqSteps, scale.seqWarmup, BENCH_ACTION)));
+                log("   sequential " + results.sequential.get(c.name()));
+                load(server, 64, scale.warmupSteps, 0); // warm-up, not recorded
+                List<LoadGenerator.Result> sweep = new ArrayList<>();
+                for (int n : scale.throughputN) {
+                    sweep.add(load(server, n, Math.max(scale.minSteps, scale.throughputSteps / n), 0));
+                }
+                results.throughput.put(c.name(), sweep);
+            }
+        }
+        // The heavy runs go to our server and to the reference's best configuration at N = 64.
+        String best = skipReference ? null : results.bestReference();
+        for (Candidate c : candidates) {
+            if (!c.ours() && !c.name().equals(best)) {
+                continue;
+            }
+            log("== capacity and memory: " + c.name());
+            List<LoadGenerator.Result> capacity = new ArrayList<>();
+            for (int n : scale.capacityN) {
+                try (ServerProcess server = c.start(work)) {
+                    capacity.add(load(server, n, scale.capacitySteps, 1.0));
+                }
+            }
+            results.capacity.put(c.name(), capacity);
+            try (ServerProcess server = c.start(work)) {
+                results.memory.put(c.name(), IdleMemory.measure(server, scale.idleSessions, javaBin));
+                log("   memory " + results.memory.get(c.name()));
+            }
+        }
+        if (jmh) {
+            results.jmh = Jmh.run(javaBin, repo.resolve("openenv-bench/target/openenv-bench.jar"), work, quick);
+        }
+        Report report = new Report(results, best);
+        System.out.println(report.table());
+        Path out = quick ? work : repo;
+        report.write(out.resolve("BENCHMARKS.md"), out.resolve(quick ? "plots" : "docs/bench"));
+        Files.writeString(work.resolve("results.json"), results.toJson());
+        log("wrote " + out.resolve("BENCHMARKS.md") + " and " + work.resolve("results.json"));
+        return 0;
+    }
+
+    static final Map<String, Object> BENCH_ACTION = Map.of("wait_seconds", 0, "payload", "x");
+
+    private static LoadGenerator.Result load(ServerProcess server, int n, int k, double wait) throws InterruptedException {
+        var plan = LoadGenerator.Plan.of(server.baseUrl(), n, k, wait).withStepTimeout(Duration.ofSeconds(120));
+        LoadGenerator.Result r;
+        long cpu0 = server.cpuMicros();
+        try (var gen = new LoadGenerator(plan)) {
+            r = gen.run();
+        }
+        r = r.withServerCpu(server.cpuMicros() - cpu0);
+        log("   " + Main.describe(r));
+        return r;
+    }
+
+    /** One session, one step at a time, through the load generator's client (the JDK's adds ~100 µs). */
+    private static SequentialLatency.Result sequentialWebSocket(ServerProcess server, Scale scale) throws InterruptedException {
+        load(server, 1, scale.seqWarmup, 0);
+        var r = load(server, 1, scale.seqSteps, 0);
+        return new SequentialLatency.Result("websocket", scale.seqSteps, r.p50Micros(), r.p90Micros(), r.p99Micros(), r.p999Micros(),
+                r.maxMicros(), r.stepsPerSecond());
+    }
+
+    private static List<Double> coldStart(Candidate c, Path work, int times) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            try (ServerProcess server = c.start(work)) {
+                out.add(server.startMillis());
+            }
+        }
+        log("   cold start ms " + out);
+        return out;
+    }
+
+    static void log(String line) {
+        System.err.println(line);
+    }
+
+    /** How big the runs are. */
+    enum Scale {
+        FULL(5, 10_000, 2_000, 2_000, 20, 40_000, new int[] {1, 4, 16, 64, 256, 1024}, new int[] {1_000, 4_096, 10_000}, 3, 10_000),
+        QUICK(2, 1_000, 200, 200, 10, 4_000, new int[] {1, 16, 64}, new int[] {256}, 2, 500);
+
+        final int coldStarts;
+        final int seqSteps;
+        final int seqWarmup;
+        final int warmupSteps;
+        final int minSteps;
+        final int throughputSteps;
+        final int[] throughputN;
+        final int[] capacityN;
+        final int capacitySteps;
+        final int idleSessions;
+
+        Scale(int coldStarts, int seqSteps, int seqWarmup, int warmupSteps, int minSteps, int throughputSteps, int[] throughputN,
+              int[] capacityN, int capacitySteps, int idleSessions) {
+            this.coldStarts = coldStarts;
+            this.seqSteps = seqSteps;
+            this.seqWarmup = seqWarmup;
+            this.warmupSteps = warmupSteps;
+            this.minSteps = minSteps;
+            this.throughputSteps = throughputSteps;
+            this.throughputN = throughputN;
+            this.capacityN = capacityN;
+            this.capacitySteps = capacitySteps;
+            this.idleSessions = idleSessions;
+        }
+    }
+
+    /** Everything measured, by server name. */
+    static final class Results {
+        final String scale;
+        final Map<String, String> environment;
+        final Map<String, List<Double>> coldStartMillis = new LinkedHashMap<>();
+        final Map<String, List<SequentialLatency.Result>> sequential = new LinkedHashMap<>();
+        final Map<String, List<LoadGenerator.Result>> throughput = new LinkedHashMap<>();
+        final Map<String, List<LoadGenerator.Result>> capacity = new LinkedHashMap<>();
+        final Map<String, IdleMemory.Result> memory = new LinkedHashMap<>();
+        List<Jmh.Score> jmh = List.of();
+
+        Results(String scale, Map<String, String> environment) {
+            this.scale = scale;
+            this.environment = environment;
+        }
+
+        /** The reference configuration with the most steps/s at N = 64. */
+        String bestReference() {
+            return throughput.entrySet().stream().filter(e -> !e.getKey().equals(Candidate.OURS))
+                    .max(Comparator.comparingDouble(e -> at(e.getValue(), 64).stepsPerSecond()))
+                    .map(Map.Entry::getKey).orElse(null);
+        }
+
+        static LoadGenerator.Result at(List<LoadGenerator.Result> sweep, int n) {
+            return sweep.stream().filter(r -> r.sessions() == n).findFirst().orElse(sweep.get(sweep.size() - 1));
+        }
+
+        String toJson() {
+            var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("scale", scale);
+            all.put("environment", environment);
+            all.put("cold_start_ms", coldStartMillis);
+            all.put("sequential", sequential);
+            all.put("throughput", throughput);
+            all.put("capacity", capacity);
+            all.put("idle_memory", memory);
+            all.put("jmh", jmh);
+            return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(all);
+        }
+    }
+}
