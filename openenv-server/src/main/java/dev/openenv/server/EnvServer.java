@@ -69,6 +69,9 @@ public final class EnvServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
+                // Plain sockets: 8 KiB of buffers per connection instead of NIO's 16, and measured ~8 %
+                // more WebSocket steps/s (openenv-bench, N = 64) on these machines.
+                .useNio(false)
                 .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
                 .routing(routing)
                 .addRouting(WsRouting.builder()
