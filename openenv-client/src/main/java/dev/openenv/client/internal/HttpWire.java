@@ -70,10 +70,19 @@ public final class HttpWire implements Wire {
     }
 
     private CompletableFuture<JsonNode> send(HttpRequest request) {
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+        var exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        // The request timeout only covers waiting for the response headers; a body that stalls after
+        // them would hang the call for ever, so the whole exchange gets the same budget.
+        var bounded = exchange.copy().orTimeout(options.replyTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .whenComplete((response, error) -> {
+                    if (error != null) {
+                        exchange.cancel(true);
+                    }
+                });
+        return bounded.handle((response, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                if (cause instanceof HttpTimeoutException) {
+                if (cause instanceof HttpTimeoutException || cause instanceof java.util.concurrent.TimeoutException) {
                     throw new EnvClientException("No reply from " + request.uri() + " within " + options.replyTimeout(), cause);
                 }
                 if (cause instanceof IOException) {
