@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * side-by-side comparison. JMH micro-benchmarks: {@code java -cp openenv-bench.jar org.openjdk.jmh.Main}.
  */
 @Command(name = "openenv-bench", mixinStandardHelpOptions = true,
-        subcommands = {Main.Load.class, Main.Latency.class, Main.McpLatencyCommand.class, Compare.class})
+        subcommands = {Main.Load.class, Main.Latency.class, Main.McpLatencyCommand.class, Compare.class, Compare.Rewrite.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         System.exit(new CommandLine(new Main()).execute(args));

@@ -64,21 +64,54 @@ public final class Compare implements Callable<Integer> {
 
         for (Candidate c : candidates) {
             log("== " + c.name());
-            results.coldStartMillis.put(c.name(), coldStart(c, work, scale.coldStarts));
-            try (ServerProcess server = c.start(work)) {
-                results.sequential.put(c.name(), List.of(sequentialWebSocket(server, scale),
-                        SequentialLatency.measure(server.baseUrl(), ClientOptions.Transport.HTTP, scale.seqSteps, scale.seqWarmup, BENCH_ACTION)));
-                log("   sequential " + results.sequential.get(c.name()));
-                load(server, 64, scale.warmupSteps, 0); // warm-up, not recorded
-                List<LoadGenerator.Result> sweep = new ArrayList<>();
-                for (int n : scale.throughputN) {
-                    sweep.add(load(server, n, Math.max(scale.minSteps, scale.throughputSteps / n), 0));
+            try {
+                measureLight(c, work, scale, results);
+            } catch (RuntimeException e) {
+                if (c.ours()) {
+                    throw e;
                 }
-                results.throughput.put(c.name(), sweep);
+                // One reference configuration failing must not cost the whole comparison: it is left out.
+                log("   FAILED, left out of the comparison: " + e);
+                results.failed.put(c.name(), String.valueOf(e.getMessage()));
+                results.coldStartMillis.remove(c.name());
+                results.sequential.remove(c.name());
+                results.throughput.remove(c.name());
             }
         }
-        // The heavy runs go to our server and to the reference's best configuration at N = 64.
-        String best = skipReference ? null : results.bestReference();
+        measureHeavy(candidates, work, scale, results, javaBin);
+        if (jmh) {
+            results.jmh = Jmh.run(javaBin, repo.resolve("openenv-bench/target/openenv-bench.jar"), work, quick);
+        }
+        String best = results.bestReference();
+        Report report = new Report(results, best);
+        System.out.println(report.table());
+        Path out = quick ? work : repo;
+        report.write(out.resolve("BENCHMARKS.md"), out.resolve(quick ? "plots" : "docs/bench"));
+        Files.writeString(work.resolve("results.json"), results.toJson());
+        log("wrote " + out.resolve("BENCHMARKS.md") + " and " + work.resolve("results.json"));
+        return 0;
+    }
+
+    /** Cold start, sequential latency and the throughput sweep of one server configuration. */
+    private static void measureLight(Candidate c, Path work, Scale scale, Results results) throws InterruptedException {
+        results.coldStartMillis.put(c.name(), coldStart(c, work, scale.coldStarts));
+        try (ServerProcess server = c.start(work)) {
+            results.sequential.put(c.name(), List.of(sequentialWebSocket(server, scale),
+                    SequentialLatency.measure(server.baseUrl(), ClientOptions.Transport.HTTP, scale.seqSteps, scale.seqWarmup, BENCH_ACTION)));
+            log("   sequential " + results.sequential.get(c.name()));
+            load(server, 64, scale.warmupSteps, 0); // warm-up, not recorded
+            List<LoadGenerator.Result> sweep = new ArrayList<>();
+            for (int n : scale.throughputN) {
+                sweep.add(load(server, n, Math.max(scale.minSteps, scale.throughputSteps / n), 0));
+            }
+            results.throughput.put(c.name(), sweep);
+        }
+    }
+
+    /** Capacity (wait 1 s) and idle memory, for our server and the reference's best configuration at N = 64. */
+    private static void measureHeavy(List<Candidate> candidates, Path work, Scale scale, Results results, Path javaBin)
+            throws InterruptedException {
+        String best = results.bestReference();
         for (Candidate c : candidates) {
             if (!c.ours() && !c.name().equals(best)) {
                 continue;
@@ -96,16 +129,6 @@ public final class Compare implements Callable<Integer> {
                 log("   memory " + results.memory.get(c.name()));
             }
         }
-        if (jmh) {
-            results.jmh = Jmh.run(javaBin, repo.resolve("openenv-bench/target/openenv-bench.jar"), work, quick);
-        }
-        Report report = new Report(results, best);
-        System.out.println(report.table());
-        Path out = quick ? work : repo;
-        report.write(out.resolve("BENCHMARKS.md"), out.resolve(quick ? "plots" : "docs/bench"));
-        Files.writeString(work.resolve("results.json"), results.toJson());
-        log("wrote " + out.resolve("BENCHMARKS.md") + " and " + work.resolve("results.json"));
-        return 0;
     }
 
     static final Map<String, Object> BENCH_ACTION = Map.of("wait_seconds", 0, "payload", "x");
@@ -127,7 +150,7 @@ public final class Compare implements Callable<Integer> {
         load(server, 1, scale.seqWarmup, 0);
         var r = load(server, 1, scale.seqSteps, 0);
         return new SequentialLatency.Result("websocket", scale.seqSteps, r.p50Micros(), r.p90Micros(), r.p99Micros(), r.p999Micros(),
-                r.maxMicros(), r.stepsPerSecond());
+                r.maxMicros(), r.stepsPerSecond(), r.sessions() - r.succeeded());
     }
 
     private static List<Double> coldStart(Candidate c, Path work, int times) {
@@ -139,6 +162,25 @@ public final class Compare implements Callable<Integer> {
         }
         log("   cold start ms " + out);
         return out;
+    }
+
+    /** {@code report}: writes BENCHMARKS.md and the plots again from a results.json (e.g. after editing NOTES.md). */
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "Rewrite BENCHMARKS.md and plots from results.json.")
+    public static final class Rewrite implements Callable<Integer> {
+        @Option(names = "--repo", defaultValue = ".")
+        Path repo;
+
+        @Override
+        public Integer call() throws Exception {
+            Path root = repo.toAbsolutePath().normalize();
+            Results results = Results.fromJson(Files.readString(root.resolve("openenv-bench/target/bench/results.json")));
+            String best = results.bestReference();
+            Report report = new Report(results, best);
+            System.out.println(report.table());
+            Path out = results.scale.equals("full") ? root : root.resolve("openenv-bench/target/bench");
+            report.write(out.resolve("BENCHMARKS.md"), out.resolve(results.scale.equals("full") ? "docs/bench" : "plots"));
+            return 0;
+        }
     }
 
     static void log(String line) {
@@ -185,6 +227,7 @@ public final class Compare implements Callable<Integer> {
         final Map<String, List<LoadGenerator.Result>> throughput = new LinkedHashMap<>();
         final Map<String, List<LoadGenerator.Result>> capacity = new LinkedHashMap<>();
         final Map<String, IdleMemory.Result> memory = new LinkedHashMap<>();
+        final Map<String, String> failed = new LinkedHashMap<>();
         List<Jmh.Score> jmh = List.of();
 
         Results(String scale, Map<String, String> environment) {
@@ -203,6 +246,31 @@ public final class Compare implements Callable<Integer> {
             return sweep.stream().filter(r -> r.sessions() == n).findFirst().orElse(sweep.get(sweep.size() - 1));
         }
 
+        /** Reads what {@link #toJson()} wrote, so a report can be written again without measuring again. */
+        static Results fromJson(String json) {
+            var mapper = tools.jackson.databind.json.JsonMapper.builder()
+                    .enable(tools.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+            var tree = mapper.readTree(json);
+            var tf = mapper.getTypeFactory();
+            Results r = new Results(tree.path("scale").asString(),
+                    mapper.treeToValue(tree.path("environment"), tf.constructMapType(LinkedHashMap.class, String.class, String.class)));
+            r.coldStartMillis.putAll(mapper.treeToValue(tree.path("cold_start_ms"), tf.constructMapType(LinkedHashMap.class,
+                    tf.constructType(String.class), tf.constructCollectionType(List.class, Double.class))));
+            r.sequential.putAll(mapper.treeToValue(tree.path("sequential"), tf.constructMapType(LinkedHashMap.class,
+                    tf.constructType(String.class), tf.constructCollectionType(List.class, SequentialLatency.Result.class))));
+            r.throughput.putAll(mapper.treeToValue(tree.path("throughput"), tf.constructMapType(LinkedHashMap.class,
+                    tf.constructType(String.class), tf.constructCollectionType(List.class, LoadGenerator.Result.class))));
+            r.capacity.putAll(mapper.treeToValue(tree.path("capacity"), tf.constructMapType(LinkedHashMap.class,
+                    tf.constructType(String.class), tf.constructCollectionType(List.class, LoadGenerator.Result.class))));
+            r.memory.putAll(mapper.treeToValue(tree.path("idle_memory"), tf.constructMapType(LinkedHashMap.class, String.class,
+                    IdleMemory.Result.class)));
+            r.jmh = mapper.treeToValue(tree.path("jmh"), tf.constructCollectionType(List.class, Jmh.Score.class));
+            if (tree.has("failed")) {
+                r.failed.putAll(mapper.treeToValue(tree.path("failed"), tf.constructMapType(LinkedHashMap.class, String.class, String.class)));
+            }
+            return r;
+        }
+
         String toJson() {
             var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
             Map<String, Object> all = new LinkedHashMap<>();
@@ -214,6 +282,7 @@ public final class Compare implements Callable<Integer> {
             all.put("capacity", capacity);
             all.put("idle_memory", memory);
             all.put("jmh", jmh);
+            all.put("failed", failed);
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(all);
         }
     }

@@ -41,6 +41,12 @@ final class Report {
         rows.add(new Row("Throughput, wait 0, N = 64 (steps/s)", "≥ 60,000 and ≥ 4× reference",
                 fmt(ourT.stepsPerSecond()), refT == null ? "–" : fmt(refT.stepsPerSecond()), ratio(ratio),
                 mark(ourT.stepsPerSecond() >= 60_000 && (Double.isNaN(ratio) || ratio >= 4))));
+        rows.add(new Row("  server CPU per step at N = 64 (µs, user + system)", "", fmt1(ourT.serverCpuMicrosPerStep()),
+                refT == null ? "–" : fmt1(refT.serverCpuMicrosPerStep()),
+                refT == null ? "–" : ratio(refT.serverCpuMicrosPerStep() / ourT.serverCpuMicrosPerStep()), ""));
+        rows.add(new Row("  best throughput over the N swept (steps/s)", "", fmt(bestOf(r.throughput.get(ours))),
+                refT == null ? "–" : fmt(bestOf(r.throughput.get(best))),
+                refT == null ? "–" : ratio(bestOf(r.throughput.get(ours)) / bestOf(r.throughput.get(best))), ""));
         rows.add(new Row("  p99 step latency at N = 64 (µs)", "", fmt(ourT.p99Micros()), refT == null ? "–" : fmt(refT.p99Micros()),
                 refT == null ? "–" : ratio(refT.p99Micros() / ourT.p99Micros()), ""));
 
@@ -127,10 +133,16 @@ final class Report {
         }
         md.append("\n![throughput](").append(rel.resolve("throughput.png")).append(") ![p99 wait 0](")
           .append(rel.resolve("p99-wait0.png")).append(") ![p99 wait 1 s](").append(rel.resolve("p99-wait1.png")).append(")\n");
-        md.append("\n## Sequential single-session latency (µs)\n\n| server | transport | p50 | p90 | p99 | p99.9 | max | steps/s |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+        if (!r.failed.isEmpty()) {
+            md.append("\n**Left out because their run failed:** ");
+            r.failed.forEach((name, why) -> md.append("`").append(name).append("` (").append(why).append("); "));
+            md.append('\n');
+        }
+        md.append("\n## Sequential single-session latency (µs)\n\nWebSocket through the load generator's client; HTTP through the JDK's `HttpClient` (keep-alive).\n\n")
+          .append("| server | transport | p50 | p90 | p99 | p99.9 | max | steps/s | failed steps |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         r.sequential.forEach((name, list) -> list.forEach(s -> md.append(String.format(Locale.ROOT,
-                "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |%n", name, s.transport(), s.p50Micros(), s.p90Micros(),
-                s.p99Micros(), s.p999Micros(), s.maxMicros(), s.stepsPerSecond()))));
+                "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d |%n", name, s.transport(), s.p50Micros(), s.p90Micros(),
+                s.p99Micros(), s.p999Micros(), s.maxMicros(), s.stepsPerSecond(), s.failures()))));
         loadTable(md, "Throughput sweep, wait 0", r.throughput);
         loadTable(md, "Capacity, wait 1 s", r.capacity);
         md.append("\n## Idle sessions\n\n| server | sessions | held | connect (ms) | RSS before (KiB) | RSS after (KiB) | RSS / session (KiB) | heap before (KiB) | heap after (KiB) | heap / session (KiB) |\n")
@@ -155,12 +167,13 @@ final class Report {
     }
 
     private static void loadTable(StringBuilder md, String title, Map<String, List<LoadGenerator.Result>> runs) {
-        md.append("\n## ").append(title).append("\n\n| server | N | K | success | connect (ms) | steps/s | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | failures |\n")
-          .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        md.append("\n## ").append(title).append("\n\n| server | N | K | success | connect (ms) | steps/s | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | server CPU/step (µs) | failures |\n")
+          .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         runs.forEach((name, list) -> list.forEach(x -> md.append(String.format(Locale.ROOT,
-                "| %s | %d | %d | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %s |%n", name, x.sessions(), x.steps(),
+                "| %s | %d | %d | %s | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %s | %s |%n", name, x.sessions(), x.steps(),
                 pct(x.successRate()), x.connectMillis(), x.stepsPerSecond(), x.p50Micros() / 1e3, x.p90Micros() / 1e3,
-                x.p99Micros() / 1e3, x.maxMicros() / 1e3, x.failures().isEmpty() ? "–" : x.failures().toString()))));
+                x.p99Micros() / 1e3, x.maxMicros() / 1e3, fmt1(x.serverCpuMicrosPerStep()),
+                x.failures().isEmpty() ? "–" : x.failures().toString()))));
     }
 
     private static void plot(Path file, String title, String yTitle, Map<String, List<LoadGenerator.Result>> runs,
@@ -178,6 +191,10 @@ final class Report {
             s.setMarker(SeriesMarkers.CIRCLE);
         });
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static double bestOf(List<LoadGenerator.Result> sweep) {
+        return sweep.stream().mapToDouble(LoadGenerator.Result::stepsPerSecond).max().orElse(Double.NaN);
     }
 
     private static String maxBatch(List<LoadGenerator.Result> runs) {
