@@ -10,6 +10,9 @@ import java.util.Map;
  * client, reset, warm-up steps, then {@code steps} timed steps, one at a time.
  */
 public final class SequentialLatency {
+    /** A server that takes 40 ms per request (Nagle + delayed ACK) would take 8 minutes for 12,000: stop at this. */
+    static final java.time.Duration MAX_RUN = java.time.Duration.ofSeconds(60);
+
     private SequentialLatency() {}
 
     /** Latencies in microseconds, of the steps that were answered; {@code failures} counts those that were not. */
@@ -27,7 +30,8 @@ public final class SequentialLatency {
             int failures = 0;
             int done = 0;
             long wall = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
+            long deadline = wall + MAX_RUN.toNanos();
+            for (int i = 0; i < steps && System.nanoTime() < deadline; i++) {
                 long t = System.nanoTime();
                 try {
                     env.step(action);
@@ -42,7 +46,7 @@ public final class SequentialLatency {
             wall = System.nanoTime() - wall;
             long[] ok = Arrays.copyOf(nanos, done);
             Arrays.sort(ok);
-            return new Result(transport == ClientOptions.Transport.HTTP ? "http" : "websocket", steps,
+            return new Result(transport == ClientOptions.Transport.HTTP ? "http" : "websocket", done + failures,
                     pct(ok, 50), pct(ok, 90), pct(ok, 99), pct(ok, 99.9), ok[done - 1] / 1e3, done / (wall / 1e9), failures);
         }
     }
