@@ -4,41 +4,55 @@ import dev.openenv.envs.BundledEnvironments;
 import dev.openenv.server.EnvServer;
 import dev.openenv.server.ServerConfig;
 import dev.openenv.server.ServerMode;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import java.util.List;
 
 /**
  * {@code openenv serve NAME}: serves a bundled environment until interrupted. Options override the
  * environment variables the reference uses ({@code HOST}, {@code PORT}, {@code MAX_CONCURRENT_ENVS}).
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a bundled environment (see 'openenv list').")
-final class ServeCommand implements Callable<Integer> {
+@Parameters(commandDescription = "Serve a bundled environment (see 'openenv list').")
+final class ServeCommand {
     /** Sessions allowed when neither the option nor MAX_CONCURRENT_ENVS says otherwise. */
     static final int DEFAULT_SESSIONS = 64;
+    /** What {@link #call()} returns once the server is up: the JVM then lives until it is stopped. */
+    static final int SERVING = -1;
 
-    @Parameters(index = "0", paramLabel = "ENV", description = "Environment name, e.g. echo.")
-    String name;
+    @Parameter(description = "ENV (environment name, e.g. echo)")
+    List<String> names;
 
-    @Option(names = "--host", description = "Interface to bind (default: $HOST or 0.0.0.0).")
+    @Parameter(names = "--host", description = "Interface to bind (default: $HOST or 0.0.0.0).")
     String host;
 
-    @Option(names = "--port", description = "Port (default: $PORT or 8000; 0 picks a free one).")
+    @Parameter(names = "--port", description = "Port (default: $PORT or 8000; 0 picks a free one).")
     Integer port;
 
-    @Option(names = "--max-concurrent-envs", description = "Most sessions at once (default: $MAX_CONCURRENT_ENVS or 64).")
+    @Parameter(names = "--max-concurrent-envs", description = "Most sessions at once (default: $MAX_CONCURRENT_ENVS or 64).")
     Integer maxConcurrentEnvs;
 
-    @Option(names = "--mode", description = "simulation or production (default: simulation).")
+    @Parameter(names = "--mode", description = "simulation or production (default: simulation).")
     String mode;
 
-    @Option(names = "--web", negatable = true, description = "Serve the browser UI at /web (default: on, unless ENABLE_WEB_INTERFACE says otherwise).")
-    Boolean web;
+    @Parameter(names = "--web", description = "Serve the browser UI at /web (the default, unless ENABLE_WEB_INTERFACE says otherwise).")
+    boolean web;
 
-    @Override
-    public Integer call() throws InterruptedException {
+    @Parameter(names = "--no-web", description = "Do not serve the browser UI.")
+    boolean noWeb;
+
+    @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
+    boolean help;
+
+    int call() {
+        if (names == null || names.size() != 1) {
+            System.err.println("openenv: serve takes exactly one environment name (see 'openenv list')");
+            return 2;
+        }
+        if (web && noWeb) {
+            System.err.println("openenv: --web and --no-web contradict each other");
+            return 2;
+        }
+        String name = names.get(0);
         var entry = BundledEnvironments.find(name).orElse(null);
         if (entry == null) {
             System.err.println("openenv: unknown environment '" + name + "'. Known: "
@@ -55,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
             if (!env.containsKey("ENABLE_WEB_INTERFACE")) {
                 config = config.withWebInterface(true);
             }
-            if (web != null) {
+            if (web || noWeb) {
                 config = config.withWebInterface(web);
             }
             if (host != null) {
@@ -82,13 +96,9 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("openenv: serving '" + name + "' on " + server.baseUrl() + " (WebSocket "
                 + server.baseUrl().replace("http://", "ws://") + "/ws, max " + config.maxConcurrentEnvs() + " sessions)"
                 + (config.webInterface() ? "; play it in a browser at " + server.baseUrl() + "/web/" : ""));
-        var stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "openenv-shutdown"));
-        stopped.await();
-        return 0;
+        // Serve until the JVM is told to stop (SIGINT/SIGTERM), then close every session cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "openenv-shutdown"));
+        return SERVING;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
