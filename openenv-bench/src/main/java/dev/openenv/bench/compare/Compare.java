@@ -120,6 +120,7 @@ public final class Compare implements Callable<Integer> {
             List<LoadGenerator.Result> capacity = new ArrayList<>();
             for (int n : scale.capacityN) {
                 try (ServerProcess server = c.start(work)) {
+                    load(server, 64, scale.warmupSteps / 4, 0); // the same warm-up for every server, not recorded
                     capacity.add(load(server, n, scale.capacitySteps, 1.0));
                 }
             }
@@ -189,7 +190,8 @@ public final class Compare implements Callable<Integer> {
 
     /** How big the runs are. */
     enum Scale {
-        FULL(5, 10_000, 2_000, 2_000, 20, 40_000, new int[] {1, 4, 16, 64, 256, 1024}, new int[] {1_000, 4_096, 10_000}, 3, 10_000),
+        // Warm-up is the same for every server; a JVM needs ~20,000 steps before the JIT has settled.
+        FULL(5, 10_000, 20_000, 20_000, 20, 120_000, new int[] {1, 4, 16, 64, 256, 1024}, new int[] {1_000, 4_096, 10_000}, 3, 10_000),
         QUICK(2, 1_000, 200, 200, 10, 4_000, new int[] {1, 16, 64}, new int[] {256}, 2, 500);
 
         final int coldStarts;
