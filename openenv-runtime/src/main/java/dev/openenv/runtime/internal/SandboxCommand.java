@@ -50,7 +50,9 @@ public final class SandboxCommand {
             chain.addFirst(p);
         }
         for (Path p : chain) {
-            if (p.startsWith("/usr") || p.startsWith("/tmp") || p.startsWith("/proc") || p.startsWith("/dev") || !made.add(p)) {
+            // /tmp itself is the private tmpfs (01777), but directories below it, as for a checkout in
+            // /tmp/build, must be made like any other, or nobody cannot reach the bound file.
+            if (p.startsWith("/usr") || p.equals(Path.of("/tmp")) || p.startsWith("/proc") || p.startsWith("/dev") || !made.add(p)) {
                 continue;
             }
             cmd.addAll(List.of("--perms", "0755", "--dir", p.toString()));
