@@ -143,10 +143,12 @@ def test_coding_sandbox(java_server):
         assert env.step({"code": "x = 20"}).observation["exit_code"] == 0
         r = env.step({"code": "print(x * 2 + 2)"})
         assert r.observation == {"stdout": "42\n", "stderr": "", "exit_code": 0, "timed_out": False} and r.reward == 1.0
+        host_file = Path(__file__).resolve().parents[2] / "README.md"  # this checkout's README: there on the host
+        assert host_file.is_file()
         hostile = {
             "while True: pass": lambda o: o["timed_out"],
             "x = bytearray(2 * 1024**3)": lambda o: "MemoryError" in o["stderr"],
-            "open('/work/main/README.md')": lambda o: "No such file" in o["stderr"],
+            f"open({str(host_file)!r})": lambda o: "No such file" in o["stderr"],
             "import socket; socket.create_connection(('1.1.1.1', 53), timeout=3)": lambda o: "unreachable" in o["stderr"],
         }
         env.reset()
