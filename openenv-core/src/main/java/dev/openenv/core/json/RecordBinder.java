@@ -120,7 +120,7 @@ final class RecordBinder {
             }
             args[i] = convert(v, f.type(), at, errors, false);
             if (f.bounds() != null && args[i] instanceof Number n) {
-                checkBounds(n, f.bounds(), v, at, errors);
+                BoundsCheck.check(n, f.bounds(), v, at, errors);
             }
         }
         for (var e : node.properties()) {
@@ -224,35 +224,6 @@ final class RecordBinder {
             errors.add(error("value_error", loc, "Value error, " + e.getMessage(), node, null));
             return INVALID;
         }
-    }
-
-    /** Pydantic's ge/gt/le/lt checks: the first limit broken is reported, as pydantic does. */
-    private static void checkBounds(Number n, Bounds b, JsonNode input, List<Object> loc, List<ValidationError> errors) {
-        double v = n.doubleValue();
-        boolean integral = n instanceof Integer || n instanceof Long;
-        String broken = !Double.isNaN(b.gt()) && !(v > b.gt()) ? "gt"
-                : !Double.isNaN(b.ge()) && !(v >= b.ge()) ? "ge"
-                : !Double.isNaN(b.lt()) && !(v < b.lt()) ? "lt"
-                : !Double.isNaN(b.le()) && !(v <= b.le()) ? "le" : null;
-        if (broken == null) {
-            return;
-        }
-        double limit = switch (broken) {
-            case "gt" -> b.gt();
-            case "ge" -> b.ge();
-            case "lt" -> b.lt();
-            default -> b.le();
-        };
-        String[] kind = switch (broken) {
-            case "gt" -> new String[] {"greater_than", "greater than"};
-            case "ge" -> new String[] {"greater_than_equal", "greater than or equal to"};
-            case "lt" -> new String[] {"less_than", "less than"};
-            default -> new String[] {"less_than_equal", "less than or equal to"};
-        };
-        // The message prints the limit as written (0, 0.5); ctx carries it in the field's own type.
-        String shown = limit == Math.rint(limit) && Math.abs(limit) < 1e15 ? Long.toString((long) limit) : Double.toString(limit);
-        Object ctx = integral && limit == Math.rint(limit) ? (Object) (long) limit : (Object) limit;
-        errors.add(error(kind[0], loc, "Input should be " + kind[1] + " " + shown, input, Map.of(broken, ctx)));
     }
 
     private Object nullOr(JsonNode node, Class<?> c, List<Object> loc, List<ValidationError> errors) {

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The browser UI at {@code /web}: three static files (HTML, JavaScript, CSS) shipped in this jar. The page
+ * The browser UI at {@code /web}: a few static files (HTML, JavaScript, CSS) shipped in this jar. The page
  * is a client like any other: it reads {@code /metadata} and {@code /schema} and plays the environment
  * over its own {@code /ws} session. Every URL it uses is relative, so it works behind a path prefix.
  */
@@ -27,6 +27,7 @@ public final class WebInterface {
         assets.put("", load("index.html", "text/html; charset=utf-8"));
         assets.put("app.js", load("app.js", "text/javascript; charset=utf-8"));
         assets.put("form.js", load("form.js", "text/javascript; charset=utf-8"));
+        assets.put("markdown.js", load("markdown.js", "text/javascript; charset=utf-8"));
         assets.put("app.css", load("app.css", "text/css; charset=utf-8"));
     }
 
