@@ -79,9 +79,9 @@ class InProcessAndRemoteProviderTest {
     void aServerThatNeverBecomesReadyFailsWithTheLastProblemAndIsStopped() {
         SlowToWarmUp.BUILT.set(-1000);
         var provider = InProcessProvider.of(SlowToWarmUp::new).withType(Echo.TYPE)
-                .withStartup(StartupOptions.defaults().withTimeout(Duration.ofSeconds(1)));
+                .withStartup(StartupOptions.defaults().withTimeout(Duration.ofSeconds(4)));
         assertThatThrownBy(provider::start).isInstanceOf(ProviderStartException.class)
-                .hasMessageContaining("not ready within 1000 ms")
+                .hasMessageContaining("not ready within 4000 ms")
                 .hasMessageContaining("still warming up");
     }
 

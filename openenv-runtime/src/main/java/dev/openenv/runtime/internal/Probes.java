@@ -61,7 +61,7 @@ public final class Probes {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new ProviderStartException("not ready within " + timeout.toMillis() + " ms: " + what
-                            + " did not succeed; last attempt: " + last);
+                            + " did not succeed; last problem: " + last);
                 }
                 try {
                     attempt.run(http, Duration.ofNanos(Math.min(left, ATTEMPT.toNanos())));
@@ -70,7 +70,11 @@ public final class Probes {
                     Thread.currentThread().interrupt();
                     throw new ProviderStartException("interrupted while waiting for the server", e);
                 } catch (Exception e) {
-                    last = describe(e);
+                    String problem = describe(e);
+                    // An attempt cut short by the deadline says nothing new: keep the server's own answer.
+                    if (!(problem.equals("timed out") && !last.equals("not tried") && deadline - System.nanoTime() <= 0)) {
+                        last = problem;
+                    }
                 }
                 Thread.sleep(POLL);
             }
