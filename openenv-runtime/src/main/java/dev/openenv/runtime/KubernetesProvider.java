@@ -2,7 +2,7 @@ package dev.openenv.runtime;
 
 import dev.openenv.client.EnvProvider;
 import dev.openenv.runtime.internal.Lifecycle;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import dev.openenv.runtime.internal.PodStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -23,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -62,10 +61,6 @@ public record KubernetesProvider(String image, String namespace, int containerPo
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY = "openenv-runtime";
     public static final String INSTANCE_LABEL = "openenv.dev/instance";
-    /** Container states that will not get better by waiting. */
-    static final Set<String> HOPELESS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff",
-            "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
-
     public KubernetesProvider {
         Objects.requireNonNull(image, "image");
         environment = Map.copyOf(environment);
@@ -229,14 +224,14 @@ public record KubernetesProvider(String image, String namespace, int containerPo
             while (true) {
                 Pod pod = k8s.pods().inNamespace(ns).withName(name).get();
                 if (pod != null) {
-                    if (isReady(pod)) {
+                    if (PodStatus.isReady(pod)) {
                         return pod;
                     }
-                    Optional<String> failure = failureOf(pod);
+                    Optional<String> failure = PodStatus.failureOf(pod);
                     if (failure.isPresent()) {
                         throw new ProviderStartException("pod " + ns + "/" + name + " " + failure.get() + " before it was ready");
                     }
-                    last = describe(pod);
+                    last = PodStatus.describe(pod);
                 } else {
                     throw new ProviderStartException("pod " + ns + "/" + name + " was deleted before it was ready");
                 }
@@ -266,7 +261,7 @@ public record KubernetesProvider(String image, String namespace, int containerPo
         public Optional<String> failure() {
             try {
                 Pod pod = k8s.pods().inNamespace(ns).withName(name).get();
-                return pod == null ? Optional.of("was deleted") : failureOf(pod);
+                return pod == null ? Optional.of("was deleted") : PodStatus.failureOf(pod);
             } catch (KubernetesClientException e) {
                 return Optional.empty(); // the API server being slow is no news about the pod
             }
@@ -314,46 +309,6 @@ public record KubernetesProvider(String image, String namespace, int containerPo
                 throw e;
             }
         }
-    }
-
-    static boolean isReady(Pod pod) {
-        var status = pod.getStatus();
-        return status != null && "Running".equals(status.getPhase()) && status.getConditions() != null
-                && status.getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    static Optional<String> failureOf(Pod pod) {
-        var status = pod.getStatus();
-        if (status == null) {
-            return Optional.empty();
-        }
-        if ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase())) {
-            return Optional.of("ended (phase " + status.getPhase() + (status.getReason() != null ? ", " + status.getReason() : "") + ")");
-        }
-        if (status.getContainerStatuses() != null) {
-            for (ContainerStatus c : status.getContainerStatuses()) {
-                var state = c.getState();
-                if (state != null && state.getWaiting() != null && HOPELESS.contains(state.getWaiting().getReason())) {
-                    String message = state.getWaiting().getMessage();
-                    return Optional.of("cannot run its container: " + state.getWaiting().getReason() + (message != null ? " (" + message + ")" : ""));
-                }
-                if (state != null && state.getTerminated() != null) {
-                    return Optional.of("container exited with code " + state.getTerminated().getExitCode());
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    static String describe(Pod pod) {
-        var status = pod.getStatus();
-        if (status == null || status.getPhase() == null) {
-            return "no status yet";
-        }
-        String waiting = status.getContainerStatuses() == null ? "" : status.getContainerStatuses().stream()
-                .filter(c -> c.getState() != null && c.getState().getWaiting() != null)
-                .map(c -> ", " + c.getState().getWaiting().getReason()).findFirst().orElse("");
-        return "phase " + status.getPhase() + waiting;
     }
 
     /** Builds a {@link KubernetesProvider}. */

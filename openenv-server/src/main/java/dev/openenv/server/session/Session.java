@@ -209,30 +209,30 @@ public final class Session {
                 }
             }
         }, budget.toNanos(), TimeUnit.NANOSECONDS);
-        boolean expired;
+        T value;
         try {
-            T value = work.call();
-            synchronized (state) {
-                expired = state[0] == 1;
-                state[0] = 2;
-                Thread.interrupted();
-            }
-            if (expired) {
-                throw new StepTimeoutException(budget);
-            }
-            return value;
+            value = work.call();
         } catch (InterruptedException | RuntimeException e) {
-            synchronized (state) {
-                expired = state[0] == 1;
-                state[0] = 2;
-                Thread.interrupted();
-            }
-            if (expired) {
+            if (settle(state)) {
                 throw new StepTimeoutException(budget);
             }
             throw e;
         } finally {
             alarm.cancel(false);
+        }
+        if (settle(state)) {
+            throw new StepTimeoutException(budget);
+        }
+        return value;
+    }
+
+    /** Ends a budgeted call: whether its alarm went off, with any interrupt it sent cleared. */
+    private static boolean settle(int[] state) {
+        synchronized (state) {
+            boolean expired = state[0] == 1;
+            state[0] = 2;
+            Thread.interrupted();
+            return expired;
         }
     }
 
