@@ -1,5 +1,6 @@
 package dev.openenv.interop;
 
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,7 +46,7 @@ class JavaClientAgainstPythonServerIT {
     @Test
     void typedClientPlaysAnEpisodeOverWebSocket() {
         try (var client = EnvClient.connect(server.baseUrl, ECHO)) {
-            StepResult<EchoObservation> reset = client.reset(42L, "episode-7", Map.of());
+            StepResult<EchoObservation> reset = client.reset(ResetRequest.seeded(42).withEpisodeId("episode-7"));
             assertThat(reset.observation().messageLength()).isZero();
             assertThat(reset.reward()).isEqualTo(0.0);
             assertThat(client.state().episodeId()).isEqualTo("episode-7");

@@ -5,10 +5,10 @@ import dev.openenv.client.internal.Envelopes;
 import dev.openenv.core.Action;
 import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.State;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.json.WireCodec;
 import java.net.URI;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,13 +82,19 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
         }
     }
 
+    /** Starts an episode with nothing asked for. */
     public StepResult<O> reset() {
-        return ClientCore.await(sendReset(null, null, Map.of()));
+        return reset(ResetRequest.none());
     }
 
-    /** Starts an episode; {@code seed} and {@code episodeId} may be null, {@code options} are passed through. */
-    public StepResult<O> reset(Long seed, String episodeId, Map<String, ?> options) {
-        return ClientCore.await(sendReset(seed, episodeId, options));
+    /** Starts an episode with {@code seed}. */
+    public StepResult<O> reset(long seed) {
+        return reset(ResetRequest.seeded(seed));
+    }
+
+    /** Starts an episode: seed, episode id, task and options as {@code request} says. */
+    public StepResult<O> reset(ResetRequest request) {
+        return ClientCore.await(sendReset(request));
     }
 
     public StepResult<O> step(A action) {
@@ -99,8 +105,8 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
         return ClientCore.await(sendState());
     }
 
-    public CompletableFuture<StepResult<O>> resetAsync(Long seed, String episodeId, Map<String, ?> options) {
-        return ClientCore.async(sendReset(seed, episodeId, options));
+    public CompletableFuture<StepResult<O>> resetAsync(ResetRequest request) {
+        return ClientCore.async(sendReset(request));
     }
 
     public CompletableFuture<StepResult<O>> stepAsync(A action) {
@@ -111,14 +117,8 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
         return ClientCore.async(sendState());
     }
 
-    private CompletableFuture<StepResult<O>> sendReset(Long seed, String episodeId, Map<String, ?> options) {
-        ObjectNode data = codec.object(options == null ? Map.of() : options);
-        if (seed != null) {
-            data.put("seed", seed);
-        }
-        if (episodeId != null) {
-            data.put("episode_id", episodeId);
-        }
+    private CompletableFuture<StepResult<O>> sendReset(ResetRequest request) {
+        ObjectNode data = codec.object(Objects.requireNonNull(request, "request").toWire());
         return core.wire().reset(data).thenApply(env -> Envelopes.result(env, o -> Envelopes.read(o, type.observationType())));
     }
 

@@ -2,6 +2,7 @@ package dev.openenv.client;
 
 import dev.openenv.client.internal.ClientCore;
 import dev.openenv.client.internal.Envelopes;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.json.WireCodec;
 import java.net.URI;
@@ -67,6 +68,11 @@ public final class GenericEnvClient implements AutoCloseable {
     /** Starts an episode; the map's entries ({@code seed}, {@code episode_id}, anything else) are sent as-is. */
     public StepResult<Map<String, Object>> reset(Map<String, ?> arguments) {
         return ClientCore.await(sendReset(arguments));
+    }
+
+    /** Starts an episode as {@code request} says (the same members as {@link EnvClient#reset(ResetRequest)} sends). */
+    public StepResult<Map<String, Object>> reset(ResetRequest request) {
+        return reset(request.toWire());
     }
 
     public StepResult<Map<String, Object>> step(Map<String, ?> action) {

@@ -1,5 +1,6 @@
 package dev.openenv.client;
 
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +48,7 @@ class EnvClientTest {
     void playsAnEpisodeOverEitherTransport(ClientOptions.Transport transport) {
         server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(4)).start();
         try (var client = EnvClient.connect(server.baseUrl(), ECHO, ClientOptions.defaults().withTransport(transport))) {
-            var reset = client.reset(7L, "ep-1", Map.of("difficulty", "hard"));
+            var reset = client.reset(ResetRequest.seeded(7).withEpisodeId("ep-1").withOptions(Map.of("difficulty", "hard")));
             assertThat(reset.observation()).isEqualTo(new EchoObservation("Echo environment ready!", 0));
             var step = client.step(new EchoAction("Hello"));
             assertThat(step.observation()).isEqualTo(new EchoObservation("Hello", 5));
@@ -62,8 +63,8 @@ class EnvClientTest {
         server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(4)).start();
         var http = ClientOptions.defaults().withTransport(ClientOptions.Transport.HTTP);
         try (var a = EnvClient.connect(server.baseUrl(), ECHO, http); var b = EnvClient.connect(server.baseUrl(), ECHO, http)) {
-            a.reset(null, "a", Map.of());
-            b.reset(null, "b", Map.of());
+            a.reset(ResetRequest.none().withEpisodeId("a"));
+            b.reset(ResetRequest.none().withEpisodeId("b"));
             a.step(new EchoAction("x"));
             assertThat(a.state()).isEqualTo(new BasicState("a", 1));
             assertThat(b.state()).isEqualTo(new BasicState("b", 0));
@@ -160,7 +161,7 @@ class EnvClientTest {
         server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(16)).start();
         IntStream.range(0, 16).parallel().forEach(i -> {
             try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
-                client.reset(null, "ep-" + i, Map.of());
+                client.reset(ResetRequest.none().withEpisodeId("ep-" + i));
                 for (int s = 0; s <= i; s++) {
                     client.step(new EchoAction("c" + i));
                 }

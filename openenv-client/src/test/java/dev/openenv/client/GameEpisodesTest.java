@@ -1,5 +1,6 @@
 package dev.openenv.client;
 
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.core.Action;
@@ -51,7 +52,7 @@ class GameEpisodesTest {
     @Test
     void gridWorldIsSolvedByFollowingTheShortestPath() {
         try (EnvClient<GridWorldEnvironment.Move, GridWorldEnvironment.View, GridWorldEnvironment.GridState> env = play("gridworld")) {
-            var r = env.reset(7L, null, Map.of("size", 8));
+            var r = env.reset(ResetRequest.seeded(7).withOptions(Map.of("size", 8)));
             assertThat(r.observation().grid()).hasSize(8);
             double total = 0;
             while (!r.done()) {
@@ -61,7 +62,7 @@ class GameEpisodesTest {
             assertThat(r.reward()).isEqualTo(1.0);
             assertThat(r.observation().message()).startsWith("Reached the goal");
             assertThat(total).isGreaterThan(1.0);
-            var partial = env.reset(7L, null, Map.of("size", 8, "view_radius", 1)).observation();
+            var partial = env.reset(ResetRequest.seeded(7).withOptions(Map.of("size", 8, "view_radius", 1))).observation();
             assertThat(String.join("", partial.grid())).contains("?");
         }
     }
@@ -106,7 +107,7 @@ class GameEpisodesTest {
     @Test
     void connectFourAnswersIllegalMovesAndPlaysToAResult() {
         try (EnvClient<ConnectFourEnvironment.Drop, ConnectFourEnvironment.Board, ConnectFourEnvironment.GameState> env = play("connect4")) {
-            var r = env.reset(3L, null, Map.of("opponent", "minimax", "depth", 2));
+            var r = env.reset(ResetRequest.seeded(3).withOptions(Map.of("opponent", "minimax", "depth", 2)));
             assertThat(r.observation().legalActions()).containsExactly(0, 1, 2, 3, 4, 5, 6);
             var illegal = env.step(new ConnectFourEnvironment.Drop(9));
             assertThat(illegal.reward()).isEqualTo(-0.1);
@@ -125,10 +126,10 @@ class GameEpisodesTest {
     @Test
     void blackjackDealsTheSameHandForTheSameSeed() {
         try (EnvClient<BlackjackEnvironment.Play, BlackjackEnvironment.Table, BlackjackEnvironment.HandState> env = play("blackjack")) {
-            var first = env.reset(11L, null, Map.of()).observation();
-            var again = env.reset(11L, null, Map.of()).observation();
+            var first = env.reset(11L).observation();
+            var again = env.reset(11L).observation();
             assertThat(again.playerCards()).isEqualTo(first.playerCards());
-            var r = env.reset(11L, null, Map.of());
+            var r = env.reset(11L);
             while (!r.done()) {
                 var move = r.observation().playerTotal() < 17 ? BlackjackEnvironment.Move.HIT : BlackjackEnvironment.Move.STAND;
                 r = env.step(new BlackjackEnvironment.Play(move));
@@ -142,7 +143,7 @@ class GameEpisodesTest {
     @Test
     void wordleGivesPerLetterFeedbackAndRefusesNonWords() {
         try (EnvClient<WordleEnvironment.Guess, WordleEnvironment.Feedback, WordleEnvironment.GameState> env = play("wordle")) {
-            var r = env.reset(5L, null, Map.of());
+            var r = env.reset(5L);
             var refused = env.step(new WordleEnvironment.Guess("qqqqq"));
             assertThat(refused.observation().triesLeft()).isEqualTo(6);
             assertThat(refused.observation().message()).contains("not in the word list");
@@ -179,7 +180,7 @@ class GameEpisodesTest {
     @Test
     void snakeEatsWhenSteeredToFoodAndDiesInTheWall() {
         try (EnvClient<SnakeEnvironment.Turn, SnakeEnvironment.Frame, SnakeEnvironment.SnakeState> env = play("snake")) {
-            StepResult<SnakeEnvironment.Frame> r = env.reset(2L, null, Map.of("width", 8, "height", 6));
+            StepResult<SnakeEnvironment.Frame> r = env.reset(ResetRequest.seeded(2).withOptions(Map.of("width", 8, "height", 6)));
             assertThat(r.observation().grid()).hasSize(6).allSatisfy(row -> assertThat(row).hasSize(8));
             int steps = 0;
             while (r.observation().score() == 0 && steps++ < 100) {
@@ -208,7 +209,7 @@ class GameEpisodesTest {
         try (EnvClient<CodingEnvironment.CodeAction, CodingEnvironment.CodeObservation, CodingEnvironment.CodeState> hostile = play("coding");
              EnvClient<CodingEnvironment.CodeAction, CodingEnvironment.CodeObservation, CodingEnvironment.CodeState> other =
                      EnvClient.connect(server.baseUrl(), type("coding"))) {
-            hostile.reset(null, null, Map.of("persistent", true));
+            hostile.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
             other.reset();
             var loop = hostile.stepAsync(new CodingEnvironment.CodeAction("while True: pass", CodingEnvironment.Language.PYTHON));
             var quick = other.step(new CodingEnvironment.CodeAction("print(6 * 7)", CodingEnvironment.Language.PYTHON));

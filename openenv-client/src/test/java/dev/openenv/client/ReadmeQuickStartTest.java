@@ -1,5 +1,7 @@
 package dev.openenv.client;
 
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.core.Action;
@@ -9,9 +11,6 @@ import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.StepResult;
 import dev.openenv.server.EnvServer;
 import dev.openenv.server.ServerConfig;
-import java.util.Map;
-import java.util.Random;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,28 +22,26 @@ class ReadmeQuickStartTest {
     record Hint(String hint) {}
 
     static final class HighLow implements Environment<Guess, Hint, BasicState> {
+        private final Episode episode = new Episode();
         private int secret;
-        private int steps;
-        private String episode;
 
         @Override
-        public StepResult<Hint> reset(Long seed, String episodeId, Map<String, Object> options) {
-            secret = new Random(seed == null ? 0 : seed).nextInt(100);
-            steps = 0;
-            episode = episodeId != null ? episodeId : UUID.randomUUID().toString();
+        public StepResult<Hint> reset(ResetRequest request) {
+            episode.begin(request);
+            secret = request.random().nextInt(100);
             return StepResult.of(new Hint("guess 0..99"), 0.0);
         }
 
         @Override
         public StepResult<Hint> step(Guess g) {
-            steps++;
+            episode.countStep();
             String hint = g.number() == secret ? "correct" : g.number() < secret ? "higher" : "lower";
             return StepResult.of(new Hint(hint), hint.equals("correct") ? 1.0 : 0.0, hint.equals("correct"));
         }
 
         @Override
         public BasicState state() {
-            return new BasicState(episode, steps);
+            return episode.state();
         }
     }
 
@@ -54,7 +51,7 @@ class ReadmeQuickStartTest {
                 .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)).start();
              var env = EnvClient.connect(server.baseUrl(),
                      EnvironmentType.of("high-low", Guess.class, Hint.class, BasicState.class))) {
-            env.reset(42L, null, Map.of());
+            env.reset(42L);
             int low = 0;
             int high = 99;
             StepResult<Hint> r;

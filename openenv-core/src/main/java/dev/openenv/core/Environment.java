@@ -1,7 +1,6 @@
 package dev.openenv.core;
 
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * An OpenEnv environment: the thing an agent acts in, one instance per session.
@@ -26,11 +25,19 @@ public interface Environment<A extends Action, O, S extends State> extends AutoC
     /**
      * Starts a new episode.
      *
-     * @param seed      seed for any randomness, or {@code null}
-     * @param episodeId id the caller wants for the episode, or {@code null} to pick one
-     * @param options   every other key the caller sent with the reset (may be empty, never null)
+     * @param request the seed, episode id, task and options the caller sent (any may be absent)
      */
-    StepResult<O> reset(Long seed, String episodeId, Map<String, Object> options);
+    StepResult<O> reset(ResetRequest request);
+
+    /** Starts a new episode with nothing asked for. */
+    default StepResult<O> reset() {
+        return reset(ResetRequest.none());
+    }
+
+    /** Starts a new episode with {@code seed}. */
+    default StepResult<O> reset(long seed) {
+        return reset(ResetRequest.seeded(seed));
+    }
 
     /** Applies one action. */
     StepResult<O> step(A action);

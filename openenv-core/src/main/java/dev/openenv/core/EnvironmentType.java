@@ -40,43 +40,54 @@ public record EnvironmentType<A extends Action, O, S extends State>(
         return new EnvironmentType(environmentClass.getSimpleName(), (Class) args[0], (Class) args[1], (Class) args[2]);
     }
 
+    /**
+     * Walks the class hierarchy from {@code type} to {@link Environment}, substituting type variables on
+     * the way, so {@code class Calc extends McpEnvironment<BasicState>} (where the base fixes two of the
+     * arguments and passes its own {@code S} on) resolves to three classes.
+     */
     private static Type[] resolve(Class<?> type) {
-        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Type t : c.getGenericInterfaces()) {
-                if (t instanceof ParameterizedType p && p.getRawType() == Environment.class) {
-                    Type[] args = p.getActualTypeArguments();
-                    for (Type a : args) {
-                        if (!(a instanceof Class<?>)) {
-                            return null;
-                        }
-                    }
-                    return args;
+        return resolve(type, java.util.Map.of());
+    }
+
+    private static Type[] resolve(Class<?> raw, java.util.Map<TypeVariable<?>, Type> bindings) {
+        if (raw == Environment.class) {
+            TypeVariable<?>[] vars = raw.getTypeParameters();
+            Type[] out = new Type[vars.length];
+            for (int i = 0; i < vars.length; i++) {
+                Type t = bindings.get(vars[i]);
+                if (!(t instanceof Class<?>)) {
+                    return null;
                 }
-                if (t instanceof Class<?> i && Environment.class.isAssignableFrom(i)) {
-                    Type[] found = resolve(i);
-                    if (found != null) {
-                        return found;
-                    }
-                }
+                out[i] = t;
             }
-            Type sup = c.getGenericSuperclass();
-            if (sup instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
-                TypeVariable<?>[] vars = raw.getTypeParameters();
-                // An abstract base such as McpEnvironment<S> may fix some arguments itself.
-                Type[] found = resolve(raw);
-                if (found != null) {
-                    return found;
+            return out;
+        }
+        var supertypes = new java.util.ArrayList<Type>(java.util.Arrays.asList(raw.getGenericInterfaces()));
+        if (raw.getGenericSuperclass() != null) {
+            supertypes.add(raw.getGenericSuperclass());
+        }
+        for (Type sup : supertypes) {
+            Class<?> supRaw;
+            var supBindings = new java.util.HashMap<TypeVariable<?>, Type>();
+            if (sup instanceof ParameterizedType p && p.getRawType() instanceof Class<?> r) {
+                supRaw = r;
+                Type[] args = p.getActualTypeArguments();
+                TypeVariable<?>[] vars = r.getTypeParameters();
+                for (int i = 0; i < vars.length; i++) {
+                    Type a = args[i];
+                    supBindings.put(vars[i], a instanceof TypeVariable<?> v && bindings.containsKey(v) ? bindings.get(v) : a);
                 }
-                if (vars.length == 3 && Environment.class.isAssignableFrom(raw)) {
-                    Type[] args = p.getActualTypeArguments();
-                    boolean concrete = true;
-                    for (Type a : args) {
-                        concrete &= a instanceof Class<?>;
-                    }
-                    if (concrete) {
-                        return args;
-                    }
-                }
+            } else if (sup instanceof Class<?> r) {
+                supRaw = r;
+            } else {
+                continue;
+            }
+            if (!Environment.class.isAssignableFrom(supRaw)) {
+                continue;
+            }
+            Type[] found = resolve(supRaw, supBindings);
+            if (found != null) {
+                return found;
             }
         }
         return null;

@@ -1,5 +1,6 @@
 package dev.openenv.runtime;
 
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.client.EnvClient;
@@ -20,7 +21,7 @@ final class Echo {
 
     /** Reset and three steps: each message comes back with its length, reward 0.1 per character. */
     static void playEpisode(EnvClient<EchoAction, EchoObservation, BasicState> env) {
-        var reset = env.reset(7L, "episode-1", Map.of());
+        var reset = env.reset(ResetRequest.seeded(7).withEpisodeId("episode-1"));
         assertThat(reset.observation()).isEqualTo(new EchoObservation("Echo environment ready!", 0));
         assertThat(reset.done()).isFalse();
         String[] messages = {"Hello", "provider", "héllo wörld"};

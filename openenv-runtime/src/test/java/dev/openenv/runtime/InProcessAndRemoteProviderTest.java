@@ -1,5 +1,6 @@
 package dev.openenv.runtime;
 
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +48,7 @@ class InProcessAndRemoteProviderTest {
         static final java.util.concurrent.atomic.AtomicInteger BUILT = new java.util.concurrent.atomic.AtomicInteger();
         private final int number = BUILT.incrementAndGet();
 
-        public StepResult<dev.openenv.envs.echo.EchoObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
+        public StepResult<dev.openenv.envs.echo.EchoObservation> reset(ResetRequest request) {
             if (number < 4) {
                 throw new IllegalStateException("still warming up");
             }

@@ -1,5 +1,6 @@
 package dev.openenv.server;
 
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.BasicState;
 import dev.openenv.core.Environment;
 import dev.openenv.envs.echo.EchoAction;
@@ -22,8 +23,8 @@ final class CountingEnvironment implements Environment<EchoAction, EchoObservati
     }
 
     @Override
-    public StepResult<EchoObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
-        return echo.reset(seed, episodeId, options);
+    public StepResult<EchoObservation> reset(ResetRequest request) {
+        return echo.reset(request);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.openenv.server;
 
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.core.BasicState;
@@ -219,8 +220,8 @@ class SessionLifecycleTest {
                 final FaultEnvironment inner = new FaultEnvironment();
 
                 @Override
-                public dev.openenv.core.StepResult<FaultObservation> reset(Long seed, String episodeId, java.util.Map<String, Object> options) {
-                    return inner.reset(seed, episodeId, options);
+                public dev.openenv.core.StepResult<FaultObservation> reset(ResetRequest request) {
+                    return inner.reset(request);
                 }
 
                 @Override

@@ -43,7 +43,7 @@ public class DispatchBenchmark {
         sessions = new SessionManager(entry.factory(), "bench_env", 4, Duration.ZERO, Duration.ofSeconds(1), env -> { });
         runner = new EnvironmentRunner((EnvironmentType<?, ?, ?>) entry.type(), codec);
         session = sessions.open(Session.Kind.WEBSOCKET);
-        session.submit(() -> runner.reset(session, EnvironmentRunner.ResetArguments.NONE)).get();
+        session.submit(() -> runner.reset(session, dev.openenv.core.ResetRequest.none())).get();
     }
 
     @TearDown(Level.Trial)

@@ -81,8 +81,11 @@ final class ToolRegistry {
         var required = schema.putArray("required");
         for (Parameter p : method.getParameters()) {
             if (!p.isNamePresent()) {
-                throw new IllegalStateException("compile " + method.getDeclaringClass().getName()
-                        + " with -parameters so tool arguments keep their names");
+                throw new IllegalStateException("@McpTool method " + method.getDeclaringClass().getName() + "." + method.getName()
+                        + " has no parameter names at run time, so its tool arguments cannot be named. Compile with"
+                        + " -parameters (Maven: <parameters>true</parameters> in maven-compiler-plugin's configuration;"
+                        + " Gradle: options.compilerArgs += '-parameters'), or declare the tool with"
+                        + " tool(name, description, ParamsRecord.class, handler), whose argument names come from the record.");
             }
             ObjectNode ps = SchemaFactory.standard().schemaOf(p.getType());
             ps.remove("title");

@@ -1,5 +1,6 @@
 package dev.openenv.core.mcp;
 
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -42,7 +43,7 @@ class McpEnvironmentTest {
         }
 
         @Override
-        public StepResult<McpObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
+        public StepResult<McpObservation> reset(ResetRequest request) {
             return StepResult.of(new EmptyObservation(), 0.0);
         }
 

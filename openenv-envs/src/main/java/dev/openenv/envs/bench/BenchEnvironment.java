@@ -9,10 +9,10 @@ import dev.openenv.core.Default;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
 import dev.openenv.core.OpenEnvException;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -38,8 +38,7 @@ public final class BenchEnvironment implements Environment<BenchEnvironment.Benc
             @Default("0") @JsonPropertyDescription("Server process id") long pid) {}
 
     private final String sessionHash = HexFormat.of().formatHex(randomBytes());
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
 
     private static byte[] randomBytes() {
         byte[] b = new byte[6];
@@ -48,9 +47,8 @@ public final class BenchEnvironment implements Environment<BenchEnvironment.Benc
     }
 
     @Override
-    public StepResult<BenchObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.stepCount = 0;
+    public StepResult<BenchObservation> reset(ResetRequest request) {
+        episode.begin(request);
         return StepResult.of(new BenchObservation("", 0.0, 0, sessionHash, PID), 0.0);
     }
 
@@ -64,13 +62,13 @@ public final class BenchEnvironment implements Environment<BenchEnvironment.Benc
                 throw new OpenEnvException("step interrupted while waiting", e);
             }
         }
-        stepCount++;
-        return StepResult.of(new BenchObservation(action.payload(), action.waitSeconds(), stepCount, sessionHash, PID), 1.0);
+        episode.countStep();
+        return StepResult.of(new BenchObservation(action.payload(), action.waitSeconds(), episode.steps(), sessionHash, PID), 1.0);
     }
 
     @Override
     public BasicState state() {
-        return new BasicState(episodeId, stepCount);
+        return episode.state();
     }
 
     @Override

@@ -6,13 +6,13 @@ import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
 import dev.openenv.core.State;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 
 /**
  * Blackjack against the dealer, one hand per episode, from a 52-card deck shuffled by the seed. The
@@ -42,8 +42,7 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
     private static final String[] RANKS = {"A", "2", "3", "4", "5", "6", "7", "8", "9", "10", "J", "Q", "K"};
     private static final String[] SUITS = {"S", "H", "D", "C"};
 
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
     private final List<String> deck = new ArrayList<>();
     private final List<String> player = new ArrayList<>();
     private final List<String> dealer = new ArrayList<>();
@@ -51,13 +50,12 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
 
     /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
     public BlackjackEnvironment() {
-        reset(0L, null, Map.of());
+        reset(0L);
     }
 
     @Override
-    public StepResult<Table> reset(Long seed, String episodeId, Map<String, Object> options) {
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.stepCount = 0;
+    public StepResult<Table> reset(ResetRequest request) {
+        episode.begin(request);
         this.outcome = null;
         deck.clear();
         for (String s : SUITS) {
@@ -65,7 +63,7 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
                 deck.add(r + s);
             }
         }
-        Collections.shuffle(deck, new Random(seed != null ? seed : System.nanoTime()));
+        Collections.shuffle(deck, new Random(request.seedOr(System.nanoTime())));
         player.clear();
         dealer.clear();
         player.add(draw());
@@ -117,7 +115,7 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
         if (outcome != null) {
             return StepResult.of(table("The hand is over (" + outcome + "); reset to deal again."), 0.0, true);
         }
-        stepCount++;
+        episode.countStep();
         if (play.action() == Move.HIT) {
             String card = draw();
             player.add(card);
@@ -163,7 +161,7 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
 
     @Override
     public HandState state() {
-        return new HandState(episodeId, stepCount, List.copyOf(player), outcome == null && !dealer.isEmpty()
+        return new HandState(episode.id(), episode.steps(), List.copyOf(player), outcome == null && !dealer.isEmpty()
                 ? List.of(dealer.get(0), "??") : List.copyOf(dealer), deck.size(), outcome);
     }
 

@@ -7,6 +7,8 @@ import dev.openenv.core.Default;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
 import dev.openenv.core.State;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.json.WireCodec;
 import java.io.ByteArrayOutputStream;
@@ -16,8 +18,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
@@ -54,8 +54,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     private static final java.util.regex.Pattern JSHELL_FAILURE = java.util.regex.Pattern.compile("(?m)^(\\|  )?(Error:|Exception )");
     private static final String DRIVER = loadDriver();
 
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
     private boolean persistent;
     private int lastExitCode;
     private Process repl;
@@ -75,12 +74,11 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     }
 
     @Override
-    public StepResult<CodeObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
+    public StepResult<CodeObservation> reset(ResetRequest request) {
         stopRepl();
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.stepCount = 0;
+        episode.begin(request);
         this.lastExitCode = 0;
-        Object p = options.getOrDefault("persistent", false);
+        Object p = request.options().getOrDefault("persistent", false);
         if (!(p instanceof Boolean b)) {
             throw new IllegalArgumentException("persistent must be true or false, got " + p);
         }
@@ -90,7 +88,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
 
     @Override
     public StepResult<CodeObservation> step(CodeAction action) {
-        stepCount++;
+        episode.countStep();
         CodeObservation obs;
         try {
             obs = action.language() == Language.JAVA ? runJava(action.code())
@@ -222,7 +220,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
 
     @Override
     public CodeState state() {
-        return new CodeState(episodeId, stepCount, persistent, lastExitCode);
+        return new CodeState(episode.id(), episode.steps(), persistent, lastExitCode);
     }
 
     @Override

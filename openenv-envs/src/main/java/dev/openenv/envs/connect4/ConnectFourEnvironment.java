@@ -5,12 +5,12 @@ import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
 import dev.openenv.core.State;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 
 /**
  * Connect Four on the 6×7 board against a built-in opponent. The agent is player 1 and moves first;
@@ -31,8 +31,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
     public record GameState(String episodeId, int stepCount, List<List<Integer>> board, String opponent, String winner) implements State {}
 
     private final int[][] cells = new int[ROWS][COLS];
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
     private String opponent = "greedy";
     private int depth = 4;
     private Random random = new Random(0);
@@ -40,24 +39,23 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
     public ConnectFourEnvironment() {
-        reset(0L, null, Map.of());
+        reset(0L);
     }
 
     @Override
-    public StepResult<Board> reset(Long seed, String episodeId, Map<String, Object> options) {
+    public StepResult<Board> reset(ResetRequest request) {
         for (int[] row : cells) {
             java.util.Arrays.fill(row, 0);
         }
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.stepCount = 0;
+        episode.begin(request);
         this.winner = null;
-        this.random = new Random(seed != null ? seed : System.nanoTime());
-        Object o = options.getOrDefault("opponent", "greedy");
+        this.random = new Random(request.seedOr(System.nanoTime()));
+        Object o = request.options().getOrDefault("opponent", "greedy");
         if (!List.of("random", "greedy", "minimax").contains(o)) {
             throw new IllegalArgumentException("opponent must be random, greedy or minimax, got " + o);
         }
         this.opponent = (String) o;
-        Object d = options.getOrDefault("depth", 4);
+        Object d = request.options().getOrDefault("depth", 4);
         if (!(d instanceof Integer n) || n < 1 || n > 6) {
             throw new IllegalArgumentException("depth must be an integer from 1 to 6, got " + d);
         }
@@ -75,7 +73,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
             String why = col < 0 || col >= COLS ? "Column " + col + " does not exist" : "Column " + col + " is full";
             return StepResult.of(board(-1, why + "; legal columns: " + legal() + "."), -0.1);
         }
-        stepCount++;
+        episode.countStep();
         place(col, 1);
         if (wins(1)) {
             winner = "agent";
@@ -239,7 +237,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     @Override
     public GameState state() {
-        return new GameState(episodeId, stepCount, rows(), opponent, winner);
+        return new GameState(episode.id(), episode.steps(), rows(), opponent, winner);
     }
 
     @Override

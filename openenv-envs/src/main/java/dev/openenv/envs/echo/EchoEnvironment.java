@@ -3,9 +3,10 @@ package dev.openenv.envs.echo;
 import dev.openenv.core.BasicState;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The classic echo environment of the reference's {@code openenv init} template: it echoes each
@@ -13,28 +14,26 @@ import java.util.UUID;
  * without any game logic. Lengths count Unicode code points, as Python's {@code len} does.
  */
 public final class EchoEnvironment implements Environment<EchoAction, EchoObservation, BasicState> {
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
 
     @Override
-    public StepResult<EchoObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.stepCount = 0;
+    public StepResult<EchoObservation> reset(ResetRequest request) {
+        episode.begin(request);
         return StepResult.of(new EchoObservation("Echo environment ready!", 0), 0.0);
     }
 
     @Override
     public StepResult<EchoObservation> step(EchoAction action) {
-        stepCount++;
+        episode.countStep();
         String message = action.message();
         int length = message.codePointCount(0, message.length());
         return new StepResult<>(new EchoObservation(message, length), length * 0.1, false,
-                Map.of("original_message", message, "step", stepCount));
+                Map.of("original_message", message, "step", episode.steps()));
     }
 
     @Override
     public BasicState state() {
-        return new BasicState(episodeId, stepCount);
+        return episode.state();
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.openenv.envs.echomcp;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.core.BasicState;
 import dev.openenv.core.EnvironmentMetadata;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.mcp.EmptyObservation;
 import dev.openenv.core.mcp.McpAction;
@@ -10,7 +12,6 @@ import dev.openenv.core.mcp.McpEnvironment;
 import dev.openenv.core.mcp.McpObservation;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * The reference's MCP echo environment: two tools, {@code echo_message} and {@code echo_with_length}.
@@ -23,8 +24,7 @@ public final class EchoMcpEnvironment extends McpEnvironment<BasicState> {
     /** Result of {@code echo_with_length}; the length counts Unicode code points. */
     public record MessageWithLength(String message, int length) {}
 
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
 
     public EchoMcpEnvironment() {
         tool("echo_message", "Echo back the provided message.", Message.class, Message::message);
@@ -33,22 +33,21 @@ public final class EchoMcpEnvironment extends McpEnvironment<BasicState> {
     }
 
     @Override
-    public StepResult<McpObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.stepCount = 0;
+    public StepResult<McpObservation> reset(ResetRequest request) {
+        episode.begin(request);
         return new StepResult<>(new EmptyObservation(), 0.0, false,
                 Map.of("status", "ready", "message", "Echo environment ready!"));
     }
 
     @Override
     public StepResult<McpObservation> step(McpAction action, Duration timeout) {
-        stepCount++;
+        episode.countStep();
         return super.step(action, timeout);
     }
 
     @Override
     public BasicState state() {
-        return new BasicState(episodeId, stepCount);
+        return episode.state();
     }
 
     @Override

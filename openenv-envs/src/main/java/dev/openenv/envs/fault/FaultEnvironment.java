@@ -4,9 +4,10 @@ import dev.openenv.core.BasicState;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
 import dev.openenv.core.OpenEnvException;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A diagnostic environment that fails on demand, for testing how clients and servers handle errors:
@@ -14,8 +15,7 @@ import java.util.UUID;
  * {@code FAULT_ENV_FAIL_FACTORY=1} every construction fails, so the server answers {@code FACTORY_ERROR}.
  */
 public final class FaultEnvironment implements Environment<FaultAction, FaultObservation, BasicState> {
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
 
     public FaultEnvironment() {
         this(System.getenv());
@@ -29,15 +29,14 @@ public final class FaultEnvironment implements Environment<FaultAction, FaultObs
     }
 
     @Override
-    public StepResult<FaultObservation> reset(Long seed, String episodeId, Map<String, Object> options) {
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.stepCount = 0;
+    public StepResult<FaultObservation> reset(ResetRequest request) {
+        episode.begin(request);
         return StepResult.of(new FaultObservation("ready", 0.0), 0.0);
     }
 
     @Override
     public StepResult<FaultObservation> step(FaultAction action) {
-        stepCount++;
+        episode.countStep();
         if (action.sleepS() > 0) {
             try {
                 Thread.sleep((long) (action.sleepS() * 1000));
@@ -54,7 +53,7 @@ public final class FaultEnvironment implements Environment<FaultAction, FaultObs
 
     @Override
     public BasicState state() {
-        return new BasicState(episodeId, stepCount);
+        return episode.state();
     }
 
     @Override

@@ -6,13 +6,14 @@ import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
 import dev.openenv.core.State;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 
 /**
  * A maze on a square grid: reach the goal. Layouts come from the seed (walls placed at random, kept
@@ -40,8 +41,7 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
     public record GridState(String episodeId, int stepCount, int size, List<String> walls, List<Integer> agent,
                             List<Integer> goal, long seed) implements State {}
 
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
     private int size = 7;
     private int viewRadius;
     private long seed;
@@ -54,16 +54,15 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
 
     /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
     public GridWorldEnvironment() {
-        reset(0L, null, Map.of());
+        reset(0L);
     }
 
     @Override
-    public StepResult<View> reset(Long seed, String episodeId, Map<String, Object> options) {
-        this.seed = seed != null ? seed : new Random().nextLong();
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.size = intOption(options, "size", 7, 5, 20);
-        this.viewRadius = intOption(options, "view_radius", 0, 0, 20);
-        this.stepCount = 0;
+    public StepResult<View> reset(ResetRequest request) {
+        this.seed = request.seed() != null ? request.seed() : new Random().nextLong();
+        episode.begin(request);
+        this.size = intOption(request.options(), "size", 7, 5, 20);
+        this.viewRadius = intOption(request.options(), "view_radius", 0, 0, 20);
         this.done = false;
         generate(new Random(this.seed));
         return StepResult.of(view("Reach G. Moves: UP, DOWN, LEFT, RIGHT."), 0.0);
@@ -145,7 +144,7 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
         if (done) {
             return StepResult.of(view("The episode is over; reset to play again."), 0.0, true);
         }
-        stepCount++;
+        episode.countStep();
         int before = distance(ar, ac);
         int nr = ar + dr(move.action());
         int nc = ac + dc(move.action());
@@ -163,9 +162,9 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
         }
         if (ar == gr && ac == gc) {
             reward = 1.0;
-            message = "Reached the goal in " + stepCount + " steps.";
+            message = "Reached the goal in " + episode.steps() + " steps.";
             done = true;
-        } else if (stepCount >= 4 * size * size) {
+        } else if (episode.steps() >= 4 * size * size) {
             done = true;
             message += " Out of steps.";
         }
@@ -203,7 +202,7 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
             }
             walls.add(sb.toString());
         }
-        return new GridState(episodeId, stepCount, size, walls, List.of(ar, ac), List.of(gr, gc), seed);
+        return new GridState(episode.id(), episode.steps(), size, walls, List.of(ar, ac), List.of(gr, gc), seed);
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
 import dev.openenv.core.State;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,7 +14,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 
 /**
  * Snake on a grid: each step moves the snake one cell; eating food (+1) grows it; running into a wall or
@@ -32,8 +33,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
 
     public record SnakeState(String episodeId, int stepCount, int width, int height, int score, boolean alive) implements State {}
 
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
     private int width = 10;
     private int height = 10;
     private final Deque<int[]> body = new ArrayDeque<>(); // head first
@@ -45,16 +45,15 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
 
     /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
     public SnakeEnvironment() {
-        reset(0L, null, Map.of());
+        reset(0L);
     }
 
     @Override
-    public StepResult<Frame> reset(Long seed, String episodeId, Map<String, Object> options) {
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.width = dimension(options, "width");
-        this.height = dimension(options, "height");
-        this.random = new Random(seed != null ? seed : System.nanoTime());
-        this.stepCount = 0;
+    public StepResult<Frame> reset(ResetRequest request) {
+        episode.begin(request);
+        this.width = dimension(request.options(), "width");
+        this.height = dimension(request.options(), "height");
+        this.random = new Random(request.seedOr(System.nanoTime()));
         this.score = 0;
         this.alive = true;
         this.heading = Direction.RIGHT;
@@ -107,7 +106,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
         if (!alive || food == null) {
             return StepResult.of(frame("The game is over; reset to play again."), 0.0, true);
         }
-        stepCount++;
+        episode.countStep();
         if (!opposite(turn.direction(), heading)) {
             heading = turn.direction();
         }
@@ -131,7 +130,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
             return StepResult.of(frame("Ate the food; length " + body.size() + "."), 1.0);
         }
         body.removeLast();
-        boolean timeUp = stepCount >= 4 * width * height;
+        boolean timeUp = episode.steps() >= 4 * width * height;
         return StepResult.of(frame(timeUp ? "Out of steps." : "Moved " + heading + "."), 0.0, timeUp);
     }
 
@@ -158,7 +157,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
 
     @Override
     public SnakeState state() {
-        return new SnakeState(episodeId, stepCount, width, height, score, alive);
+        return new SnakeState(episode.id(), episode.steps(), width, height, score, alive);
     }
 
     @Override

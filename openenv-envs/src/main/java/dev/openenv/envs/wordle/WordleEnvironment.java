@@ -5,6 +5,8 @@ import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
 import dev.openenv.core.State;
+import dev.openenv.core.Episode;
+import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,11 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /**
  * A Wordle-style word game for LLM agents: guess the hidden five-letter word in six tries. Each guess
@@ -40,8 +40,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
 
     public record GameState(String episodeId, int stepCount, int triesLeft, boolean solved) implements State {}
 
-    private String episodeId = UUID.randomUUID().toString();
-    private int stepCount;
+    private final Episode episode = new Episode();
     private String answer = WORDS.get(0);
     private final List<Scored> history = new ArrayList<>();
     private boolean solved;
@@ -71,16 +70,15 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
 
     /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
     public WordleEnvironment() {
-        reset(0L, null, Map.of());
+        reset(0L);
     }
 
     @Override
-    public StepResult<Feedback> reset(Long seed, String episodeId, Map<String, Object> options) {
-        this.episodeId = episodeId != null ? episodeId : UUID.randomUUID().toString();
-        this.stepCount = 0;
+    public StepResult<Feedback> reset(ResetRequest request) {
+        episode.begin(request);
         this.solved = false;
         this.history.clear();
-        this.answer = WORDS.get(new Random(seed != null ? seed : System.nanoTime()).nextInt(WORDS.size()));
+        this.answer = WORDS.get(new Random(request.seedOr(System.nanoTime())).nextInt(WORDS.size()));
         return StepResult.of(feedback("Guess the five-letter word; you have " + TRIES + " tries."), 0.0);
     }
 
@@ -96,7 +94,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
         if (java.util.Collections.binarySearch(WORDS, guess) < 0) {
             return StepResult.of(feedback("'" + guess + "' is not in the word list; no try used."), -0.1);
         }
-        stepCount++;
+        episode.countStep();
         String marks = score(guess, answer);
         history.add(new Scored(guess, marks));
         if (guess.equals(answer)) {
@@ -136,7 +134,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
 
     @Override
     public GameState state() {
-        return new GameState(episodeId, stepCount, TRIES - history.size(), solved);
+        return new GameState(episode.id(), episode.steps(), TRIES - history.size(), solved);
     }
 
     @Override

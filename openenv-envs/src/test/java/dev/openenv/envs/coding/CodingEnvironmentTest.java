@@ -1,5 +1,6 @@
 package dev.openenv.envs.coding;
 
+import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.envs.coding.CodingEnvironment.CodeAction;
@@ -26,7 +27,7 @@ class CodingEnvironmentTest {
 
     @Test
     void runsPythonAndReportsOutputAndExitCode() {
-        env.reset(null, null, Map.of());
+        env.reset();
         var ok = env.step(new CodeAction("print(sum(range(10)))", Language.PYTHON));
         assertThat(ok.observation()).isEqualTo(new CodeObservation("45\n", "", 0, false));
         assertThat(ok.reward()).isEqualTo(1.0);
@@ -38,18 +39,18 @@ class CodingEnvironmentTest {
 
     @Test
     void persistentEpisodesKeepVariablesAndCaptureSubprocessOutput() {
-        env.reset(null, null, Map.of("persistent", true));
+        env.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
         assertThat(python("x = 41").exitCode()).isZero();
         assertThat(python("x += 1\nprint(x)").stdout()).isEqualTo("42\n");
         assertThat(python("import os\nos.write(1, b'raw\\n')\nos.system('echo from-child')").stdout()).isEqualTo("raw\nfrom-child\n");
         assertThat(python("print(x)").stdout()).isEqualTo("42\n");
-        env.reset(null, null, Map.of("persistent", true));
+        env.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
         assertThat(python("print(x)").stderr()).contains("NameError");
     }
 
     @Test
     void anInfiniteLoopIsStopped() {
-        env.reset(null, null, Map.of());
+        env.reset();
         var r = env.step(new CodeAction("while True: pass", Language.PYTHON));
         assertThat(r.observation().timedOut()).isTrue();
         assertThat(r.observation().stderr()).containsAnyOf("CPU time limit", "Timed out");
@@ -58,7 +59,7 @@ class CodingEnvironmentTest {
 
     @Test
     void aHangInAPersistentInterpreterIsStoppedAndReported() {
-        env.reset(null, null, Map.of("persistent", true));
+        env.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
         python("x = 1");
         var hung = python("import time\ntime.sleep(60)");
         assertThat(hung.timedOut()).isTrue();
@@ -68,7 +69,7 @@ class CodingEnvironmentTest {
 
     @Test
     void aForkBombHitsTheProcessLimit() {
-        env.reset(null, null, Map.of());
+        env.reset();
         var r = python("""
                 import os, time
                 n = 0
@@ -88,7 +89,7 @@ class CodingEnvironmentTest {
 
     @Test
     void aMemoryHogGetsMemoryError() {
-        env.reset(null, null, Map.of());
+        env.reset();
         var r = python("x = bytearray(2 * 1024**3)");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("MemoryError");
@@ -96,7 +97,7 @@ class CodingEnvironmentTest {
 
     @Test
     void theHostsFilesAreNotThere() {
-        env.reset(null, null, Map.of());
+        env.reset();
         var r = python("import os\nprint(os.path.exists('/root'), os.path.exists('/work/main'), os.path.exists('/etc/passwd'))\n"
                 + "open('/usr/evil', 'w')");
         assertThat(r.stdout()).isEqualTo("False False False\n");
@@ -105,7 +106,7 @@ class CodingEnvironmentTest {
 
     @Test
     void thereIsNoNetwork() {
-        env.reset(null, null, Map.of());
+        env.reset();
         var r = python("import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=3)");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stderr()).contains("Network is unreachable");
@@ -113,7 +114,7 @@ class CodingEnvironmentTest {
 
     @Test
     void javaSnippetsRunInASandboxedJShell() {
-        env.reset(null, null, Map.of());
+        env.reset();
         var r = env.step(new CodeAction("int x = 6 * 7;\nSystem.out.println(\"x=\" + x);", Language.JAVA));
         assertThat(r.observation().stdout()).contains("x=42");
         assertThat(r.observation().stderr()).isEmpty();

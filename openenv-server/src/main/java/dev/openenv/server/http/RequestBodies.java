@@ -4,7 +4,10 @@ import dev.openenv.core.json.ActionValidationException;
 import dev.openenv.core.json.MalformedJsonException;
 import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
-import dev.openenv.server.session.EnvironmentRunner.ResetArguments;
+import dev.openenv.core.ResetRequest;
+import dev.openenv.core.protocol.ClientMessage;
+import dev.openenv.core.protocol.Failure;
+import dev.openenv.core.protocol.ProtocolException;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,17 +62,20 @@ final class RequestBodies {
     }
 
     /** Validates a {@code POST /reset} body: optional; {@code seed} an integer >= 0; {@code episode_id} at most 255 characters. */
-    ResetArguments reset(JsonNode body) {
+    ResetRequest reset(JsonNode body) {
         if (body == null || body.isNull()) {
-            return ResetArguments.NONE;
+            return ResetRequest.none();
         }
         requireObject(body);
         List<ValidationError> errors = new ArrayList<>();
-        ResetArguments args = null;
+        ResetRequest args = null;
         try {
-            args = ResetArguments.from(body, codec);
-        } catch (ActionValidationException e) {
-            e.errors().forEach(err -> errors.add(err.under(BODY)));
+            args = ClientMessage.decodeRequest(body, codec);
+        } catch (ProtocolException e) {
+            if (!(e.failure() instanceof Failure.Invalid invalid)) {
+                throw e;
+            }
+            invalid.errors().forEach(err -> errors.add(err.under(BODY)));
         }
         JsonNode seed = body.get("seed");
         if (args != null && args.seed() != null && args.seed() < 0) {

@@ -1,6 +1,7 @@
 package dev.openenv.server.ws;
 
 import dev.openenv.core.Action;
+import dev.openenv.core.protocol.ClientMessage;
 import dev.openenv.core.json.ActionValidationException;
 import dev.openenv.core.json.MalformedJsonException;
 import dev.openenv.core.json.ValidationError;
@@ -216,7 +217,7 @@ public final class WsSessionListener implements WsListener {
             switch (type) {
                 case "reset" -> {
                     JsonNode data = envelope(msg, RESET_KEYS, false);
-                    var args = EnvironmentRunner.ResetArguments.from(data, codec);
+                    var args = ClientMessage.decodeRequest(data, codec);
                     send(ws, observation(runner.reset(s, args)));
                 }
                 case "step" -> {
@@ -250,6 +251,8 @@ public final class WsSessionListener implements WsListener {
             }
         } catch (ActionValidationException e) {
             send(ws, WsErrors.validation(e.errors(), codec));
+        } catch (dev.openenv.core.protocol.ProtocolException e) {
+            send(ws, dev.openenv.core.protocol.ServerMessage.Error.of(e.failure(), codec).toJson());
         } catch (Exception e) {
             send(ws, WsErrors.error(WsErrors.EXECUTION_ERROR, describe(e)));
         }

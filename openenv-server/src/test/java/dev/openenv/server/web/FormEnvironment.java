@@ -1,5 +1,6 @@
 package dev.openenv.server.web;
 
+import dev.openenv.core.ResetRequest;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.core.Action;
 import dev.openenv.core.BasicState;
@@ -29,7 +30,7 @@ final class FormEnvironment implements Environment<FormEnvironment.Order, FormEn
     private int steps;
 
     @Override
-    public StepResult<Receipt> reset(Long seed, String episodeId, Map<String, Object> options) {
+    public StepResult<Receipt> reset(ResetRequest request) {
         steps = 0;
         return StepResult.of(new Receipt("", 0, Size.SMALL, false, List.of(), new Address("", 0), null), 0.0);
     }
