@@ -17,4 +17,9 @@ public final class Readmes {
             return null;
         }
     }
+
+    /** The {@code /metadata} of a bundled environment: its name, description, bundled README, version 1.0.0. */
+    public static dev.openenv.core.EnvironmentMetadata metadata(Class<?> environmentClass, String name, String description) {
+        return new dev.openenv.core.EnvironmentMetadata(name, description, of(environmentClass), "1.0.0", "OpenEnv for Java", null);
+    }
 }

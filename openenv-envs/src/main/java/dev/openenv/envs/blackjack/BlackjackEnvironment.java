@@ -1,5 +1,6 @@
 package dev.openenv.envs.blackjack;
 
+import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.openenv.core.Action;
@@ -167,7 +168,6 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
 
     @Override
     public EnvironmentMetadata metadata() {
-        return new EnvironmentMetadata("BlackjackEnvironment",
-                "One hand of blackjack per episode; seeded shuffle; dealer stands on 17.", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
+        return Readmes.metadata(getClass(), "BlackjackEnvironment", "One hand of blackjack per episode; seeded shuffle; dealer stands on 17.");
     }
 }

@@ -1,5 +1,6 @@
 package dev.openenv.envs.coding;
 
+import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.openenv.core.Action;
@@ -230,8 +231,6 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
 
     @Override
     public EnvironmentMetadata metadata() {
-        return new EnvironmentMetadata("CodingEnvironment",
-                "Runs Python (or JShell) code in a bubblewrap sandbox and returns stdout, stderr and the exit code.",
-                dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
+        return Readmes.metadata(getClass(), "CodingEnvironment", "Runs Python (or JShell) code in a bubblewrap sandbox and returns stdout, stderr and the exit code.");
     }
 }

@@ -1,5 +1,6 @@
 package dev.openenv.envs.connect4;
 
+import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -242,7 +243,6 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     @Override
     public EnvironmentMetadata metadata() {
-        return new EnvironmentMetadata("ConnectFourEnvironment",
-                "Connect Four against a built-in opponent (random, greedy or minimax).", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
+        return Readmes.metadata(getClass(), "ConnectFourEnvironment", "Connect Four against a built-in opponent (random, greedy or minimax).");
     }
 }

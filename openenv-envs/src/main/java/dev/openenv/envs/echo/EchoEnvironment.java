@@ -1,5 +1,6 @@
 package dev.openenv.envs.echo;
 
+import dev.openenv.envs.Readmes;
 import dev.openenv.core.BasicState;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
@@ -38,8 +39,6 @@ public final class EchoEnvironment implements Environment<EchoAction, EchoObserv
 
     @Override
     public EnvironmentMetadata metadata() {
-        return new EnvironmentMetadata("EchoEnvironment",
-                "Echoes each message back with its length; reward is 0.1 per character.",
-                dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
+        return Readmes.metadata(getClass(), "EchoEnvironment", "Echoes each message back with its length; reward is 0.1 per character.");
     }
 }

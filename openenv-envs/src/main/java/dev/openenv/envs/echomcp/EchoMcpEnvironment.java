@@ -1,5 +1,6 @@
 package dev.openenv.envs.echomcp;
 
+import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.core.BasicState;
 import dev.openenv.core.EnvironmentMetadata;
@@ -52,7 +53,6 @@ public final class EchoMcpEnvironment extends McpEnvironment<BasicState> {
 
     @Override
     public EnvironmentMetadata metadata() {
-        return new EnvironmentMetadata("EchoEnvironment",
-                "MCP echo environment: tools echo_message and echo_with_length.", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
+        return Readmes.metadata(getClass(), "EchoEnvironment", "MCP echo environment: tools echo_message and echo_with_length.");
     }
 }

@@ -1,5 +1,6 @@
 package dev.openenv.envs.gridworld;
 
+import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.core.Action;
@@ -207,7 +208,6 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
 
     @Override
     public EnvironmentMetadata metadata() {
-        return new EnvironmentMetadata("GridWorldEnvironment",
-                "Seeded maze: reach the goal; full or partial view; shaped rewards.", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
+        return Readmes.metadata(getClass(), "GridWorldEnvironment", "Seeded maze: reach the goal; full or partial view; shaped rewards.");
     }
 }

@@ -1,5 +1,6 @@
 package dev.openenv.envs.snake;
 
+import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -162,7 +163,6 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
 
     @Override
     public EnvironmentMetadata metadata() {
-        return new EnvironmentMetadata("SnakeEnvironment",
-                "Snake on a configurable grid; +1 per food, -1 for crashing.", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
+        return Readmes.metadata(getClass(), "SnakeEnvironment", "Snake on a configurable grid; +1 per food, -1 for crashing.");
     }
 }

@@ -1,5 +1,6 @@
 package dev.openenv.envs.wordle;
 
+import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -139,7 +140,6 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
 
     @Override
     public EnvironmentMetadata metadata() {
-        return new EnvironmentMetadata("WordleEnvironment",
-                "Guess the five-letter word in six tries; per-letter feedback (G/Y/_).", dev.openenv.envs.Readmes.of(getClass()), "1.0.0", "OpenEnv for Java", null);
+        return Readmes.metadata(getClass(), "WordleEnvironment", "Guess the five-letter word in six tries; per-letter feedback (G/Y/_).");
     }
 }
