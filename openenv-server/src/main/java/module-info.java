@@ -1,0 +1,15 @@
+/**
+ * The OpenEnv server: {@link dev.openenv.server.EnvServer} serves an environment over HTTP, WebSocket and
+ * MCP on Helidon 4. Only {@code dev.openenv.server} is API; how a request is parsed ({@code http},
+ * {@code ws}, {@code mcp}), where a session lives ({@code session}) and the web UI ({@code web}) are not.
+ */
+module dev.openenv.server {
+    requires transitive dev.openenv.core;
+    requires io.helidon.webserver;
+    requires io.helidon.webserver.websocket;
+    requires io.helidon.websocket;
+    requires io.helidon.http;
+    requires io.helidon.common.buffers;
+
+    exports dev.openenv.server;
+}
