@@ -21,7 +21,6 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -58,7 +57,6 @@ public final class EnvServer implements AutoCloseable {
         EnvironmentRunner runner = new EnvironmentRunner(type, codec);
         HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode());
         HttpRouting.Builder routing = HttpRouting.builder();
-        b.extraRoutes.accept(routing);
         http.register(routing);
         new McpHttpEndpoint(rpc, codec).register(routing);
         if (config.webInterface()) {
@@ -140,7 +138,6 @@ public final class EnvServer implements AutoCloseable {
         private final Supplier<? extends Environment<A, O, S>> factory;
         private EnvironmentType<A, O, S> type;
         private ServerConfig config = ServerConfig.fromEnvironment(System.getenv());
-        private Consumer<HttpRouting.Builder> extraRoutes = r -> {};
 
         private Builder(Supplier<? extends Environment<A, O, S>> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
@@ -161,12 +158,6 @@ public final class EnvServer implements AutoCloseable {
         /** Adjusts the configuration: {@code .config(c -> c.withPort(0))}. */
         public Builder<A, O, S> config(java.util.function.UnaryOperator<ServerConfig> change) {
             this.config = change.apply(config);
-            return this;
-        }
-
-        /** Escape hatch: extra HTTP routes, registered before the protocol's own. */
-        public Builder<A, O, S> extraHttpRoutes(Consumer<HttpRouting.Builder> routes) {
-            this.extraRoutes = Objects.requireNonNull(routes, "routes");
             return this;
         }
 
