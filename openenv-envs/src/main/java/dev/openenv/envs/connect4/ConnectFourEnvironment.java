@@ -64,6 +64,25 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
         return StepResult.of(board(-1, "You are 1 and move first; drop a disc in a column 0-6."), 0.0);
     }
 
+    /**
+     * Sets up a position mid-episode, rows top to bottom: {@code X} the agent, {@code O} the opponent,
+     * {@code .} empty. For tests that need a position no opponent would walk into.
+     */
+    void position(String... rows) {
+        if (rows.length != ROWS) {
+            throw new IllegalArgumentException("need " + ROWS + " rows");
+        }
+        for (int r = 0; r < ROWS; r++) {
+            for (int c = 0; c < COLS; c++) {
+                char ch = rows[r].charAt(c);
+                cells[r][c] = ch == 'X' ? 1 : ch == 'O' ? -1 : 0;
+                if (r > 0 && cells[r - 1][c] != 0 && cells[r][c] == 0) {
+                    throw new IllegalArgumentException("a disc floats above the empty cell " + r + "," + c);
+                }
+            }
+        }
+    }
+
     @Override
     public StepResult<Board> step(Drop drop) {
         if (winner != null) {

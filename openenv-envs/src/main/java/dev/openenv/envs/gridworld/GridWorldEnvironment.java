@@ -69,6 +69,32 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
         return StepResult.of(view("Reach G. Moves: UP, DOWN, LEFT, RIGHT."), 0.0);
     }
 
+    /**
+     * Starts an episode on a hand-drawn maze, rows top to bottom: {@code #} wall, {@code .} floor,
+     * {@code A} the agent, {@code G} the goal; the whole grid is in view. For tests that need a known maze.
+     */
+    StepResult<View> start(String... rows) {
+        episode.begin(ResetRequest.none());
+        this.size = rows.length;
+        this.viewRadius = 0;
+        this.done = false;
+        this.wall = new boolean[size][size];
+        for (int r = 0; r < size; r++) {
+            for (int c = 0; c < size; c++) {
+                char ch = rows[r].charAt(c);
+                wall[r][c] = ch == '#';
+                if (ch == 'A') {
+                    ar = r;
+                    ac = c;
+                } else if (ch == 'G') {
+                    gr = r;
+                    gc = c;
+                }
+            }
+        }
+        return StepResult.of(view("Reach G."), 0.0);
+    }
+
     private static int intOption(Map<String, Object> options, String key, int fallback, int min, int max) {
         Object v = options.get(key);
         if (v == null) {

@@ -88,6 +88,14 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
         food = free.isEmpty() ? null : free.get(random.nextInt(free.size()));
     }
 
+    /** Moves the food to a free cell of the caller's choice, for tests that need to steer the snake to it. */
+    void putFood(int row, int col) {
+        if (occupied(row, col)) {
+            throw new IllegalArgumentException("the snake is on " + row + "," + col);
+        }
+        food = new int[] {row, col};
+    }
+
     private boolean occupied(int r, int c) {
         for (int[] p : body) {
             if (p[0] == r && p[1] == c) {
