@@ -76,13 +76,13 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
 
     @Override
     public StepResult<CodeObservation> reset(ResetRequest request) {
-        stopRepl();
-        episode.begin(request);
-        this.lastExitCode = 0;
-        Object p = request.options().getOrDefault("persistent", false);
+        Object p = request.options().getOrDefault("persistent", false); // checked before anything changes
         if (!(p instanceof Boolean b)) {
             throw new IllegalArgumentException("persistent must be true or false, got " + p);
         }
+        stopRepl();
+        episode.begin(request);
+        this.lastExitCode = 0;
         this.persistent = b;
         return StepResult.of(new CodeObservation("", "", 0, false), 0.0);
     }

@@ -60,10 +60,12 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
 
     @Override
     public StepResult<View> reset(ResetRequest request) {
+        int newSize = intOption(request.options(), "size", 7, 5, 20); // checked before anything changes
+        int newViewRadius = intOption(request.options(), "view_radius", 0, 0, 20);
         this.seed = request.seed() != null ? request.seed() : new Random().nextLong();
         episode.begin(request);
-        this.size = intOption(request.options(), "size", 7, 5, 20);
-        this.viewRadius = intOption(request.options(), "view_radius", 0, 0, 20);
+        this.size = newSize;
+        this.viewRadius = newViewRadius;
         this.done = false;
         generate(new Random(this.seed));
         return StepResult.of(view("Reach G. Moves: UP, DOWN, LEFT, RIGHT."), 0.0);

@@ -51,9 +51,11 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
 
     @Override
     public StepResult<Frame> reset(ResetRequest request) {
+        int newWidth = dimension(request.options(), "width"); // both checked before anything changes
+        int newHeight = dimension(request.options(), "height");
         episode.begin(request);
-        this.width = dimension(request.options(), "width");
-        this.height = dimension(request.options(), "height");
+        this.width = newWidth;
+        this.height = newHeight;
         this.random = new Random(request.seedOr(System.nanoTime()));
         this.score = 0;
         this.alive = true;
