@@ -129,8 +129,13 @@ class CodingRulesTest {
     }
 
     @Test
-    void persistentMustBeABoolean() {
+    void aRefusedResetKeepsThePersistentInterpreter() {
+        env.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
+        run("x = 41");
+        var before = env.state();
         assertThatThrownBy(() -> env.reset(ResetRequest.none().withOptions(Map.of("persistent", "yes"))))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(env.state()).isEqualTo(before);
+        assertThat(run("print(x + 1)").observation().stdout()).isEqualTo("42\n");
     }
 }

@@ -284,6 +284,17 @@ class ConnectFourRulesTest {
     }
 
     @Test
+    void aRefusedResetLeavesTheGameAsItWas() {
+        resetAgainst("minimax", 1);
+        drop(0);
+        var before = env.state();
+        assertThatThrownBy(() -> env.reset(ResetRequest.seeded(2).withOption("opponent", "random").withOption("depth", 9)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(env.state()).isEqualTo(before);
+        assertThat(drop(0).observation().opponentColumn()).isEqualTo(3); // still the depth-1 minimax
+    }
+
+    @Test
     void unknownOpponentsAndDepthsOutOfRangeAreRefused() {
         assertThatThrownBy(() -> env.reset(ResetRequest.none().withOption("opponent", "oracle")))
                 .isInstanceOf(IllegalArgumentException.class);

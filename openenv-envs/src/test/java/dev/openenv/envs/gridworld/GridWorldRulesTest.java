@@ -204,6 +204,16 @@ class GridWorldRulesTest {
     }
 
     @Test
+    void aRefusedResetLeavesTheEpisodeAsItWas() {
+        env.reset(ResetRequest.seeded(3).withEpisodeId("kept"));
+        env.step(new Move(Direction.UP));
+        GridState before = env.state();
+        assertThatThrownBy(() -> env.reset(ResetRequest.seeded(4).withOption("size", 99)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(env.state()).isEqualTo(before);
+    }
+
+    @Test
     void sizesAndRadiiOutsideTheirRangesAreRefused() {
         for (Object size : new Object[] {4, 21, 7.5, "7"}) {
             assertThatThrownBy(() -> env.reset(ResetRequest.seeded(1).withOption("size", size)))

@@ -176,6 +176,19 @@ class SnakeRulesTest {
     }
 
     @Test
+    void aRefusedResetLeavesTheGameAsItWas() {
+        env.reset(ResetRequest.seeded(1).withEpisodeId("kept"));
+        env.putFood(0, 0);
+        var before = env.state();
+        assertThatThrownBy(() -> env.reset(ResetRequest.seeded(2).withOption("width", 5).withOption("height", 99)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(env.state()).isEqualTo(before);
+        var r = go(Direction.RIGHT);
+        assertThat(r.observation().grid()).hasSize(10).allMatch(row -> row.length() == 10);
+        assertThat(r.observation().head()).containsExactly(5, 6);
+    }
+
+    @Test
     void boardSidesOutsideFiveToThirtyAreRefused() {
         for (Object side : new Object[] {4, 31, "10"}) {
             assertThatThrownBy(() -> env.reset(ResetRequest.seeded(1).withOption("width", side)))
