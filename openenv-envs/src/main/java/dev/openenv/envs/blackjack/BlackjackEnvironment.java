@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongFunction;
 
 /**
  * Blackjack against the dealer, one hand per episode, from a 52-card deck shuffled by the seed. The
@@ -47,11 +48,30 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
     private final List<String> deck = new ArrayList<>();
     private final List<String> player = new ArrayList<>();
     private final List<String> dealer = new ArrayList<>();
+    private final LongFunction<List<String>> decks;
     private String outcome;
 
     /** Ready to play at once (seed 0) so a step before the first reset is answered, not refused. */
     public BlackjackEnvironment() {
+        this(BlackjackEnvironment::shuffledDeck);
+    }
+
+    /** Deals from {@code decks.apply(seed)}, drawing from the end of the list: a stacked deck for tests. */
+    BlackjackEnvironment(LongFunction<List<String>> decks) {
+        this.decks = decks;
         reset(0L);
+    }
+
+    /** The 52 cards shuffled by {@code seed}; cards are drawn from the end. */
+    static List<String> shuffledDeck(long seed) {
+        List<String> deck = new ArrayList<>();
+        for (String s : SUITS) {
+            for (String r : RANKS) {
+                deck.add(r + s);
+            }
+        }
+        Collections.shuffle(deck, new Random(seed));
+        return deck;
     }
 
     @Override
@@ -59,12 +79,7 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
         episode.begin(request);
         this.outcome = null;
         deck.clear();
-        for (String s : SUITS) {
-            for (String r : RANKS) {
-                deck.add(r + s);
-            }
-        }
-        Collections.shuffle(deck, new Random(request.seedOr(System.nanoTime())));
+        deck.addAll(decks.apply(request.seedOr(System.nanoTime())));
         player.clear();
         dealer.clear();
         player.add(draw());

@@ -76,13 +76,13 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
 
     @Override
     public StepResult<CodeObservation> reset(ResetRequest request) {
-        stopRepl();
-        episode.begin(request);
-        this.lastExitCode = 0;
-        Object p = request.options().getOrDefault("persistent", false);
+        Object p = request.options().getOrDefault("persistent", false); // checked before anything changes
         if (!(p instanceof Boolean b)) {
             throw new IllegalArgumentException("persistent must be true or false, got " + p);
         }
+        stopRepl();
+        episode.begin(request);
+        this.lastExitCode = 0;
         this.persistent = b;
         return StepResult.of(new CodeObservation("", "", 0, false), 0.0);
     }
@@ -185,11 +185,14 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
         var err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), r -> Thread.ofVirtual().start(r));
         boolean finished = p.waitFor(wall.toMillis(), TimeUnit.MILLISECONDS);
         if (!finished) {
-            p.destroyForcibly(); // bwrap's PID namespace takes every child down with it
+            // Kill through the handle: Process.destroyForcibly also closes our ends of the pipes, which
+            // threw away whatever the code printed before the deadline. bwrap's PID namespace takes every
+            // child down with it, so the pipes reach end of file on their own.
+            p.toHandle().destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
         }
-        String stdout = out.join();
-        String stderr = note + err.join();
+        String stdout = output(out, p.getInputStream());
+        String stderr = note + output(err, p.getErrorStream());
         if (!finished) {
             return new CodeObservation(stdout, stderr + "\nTimed out after " + wall.toSeconds() + " s of wall-clock time.", 124, true);
         }
@@ -199,6 +202,22 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
             return new CodeObservation(stdout, stderr, code, true);
         }
         return new CodeObservation(stdout, stderr, code, false);
+    }
+
+    /** What {@code drain} read, or what it had read when the pipe was still open 5 s after the process ended. */
+    private static String output(CompletableFuture<String> drained, InputStream stream) throws InterruptedException {
+        try {
+            return drained.get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // closing is the fallback; nothing more to do
+            }
+            return drained.join();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "";
+        }
     }
 
     private static String drain(InputStream in) {

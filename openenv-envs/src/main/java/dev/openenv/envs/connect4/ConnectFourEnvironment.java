@@ -45,23 +45,42 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     @Override
     public StepResult<Board> reset(ResetRequest request) {
+        Object o = request.options().getOrDefault("opponent", "greedy"); // options checked before anything changes
+        if (!List.of("random", "greedy", "minimax").contains(o)) {
+            throw new IllegalArgumentException("opponent must be random, greedy or minimax, got " + o);
+        }
+        Object d = request.options().getOrDefault("depth", 4);
+        if (!(d instanceof Integer n) || n < 1 || n > 6) {
+            throw new IllegalArgumentException("depth must be an integer from 1 to 6, got " + d);
+        }
         for (int[] row : cells) {
             java.util.Arrays.fill(row, 0);
         }
         episode.begin(request);
         this.winner = null;
         this.random = new Random(request.seedOr(System.nanoTime()));
-        Object o = request.options().getOrDefault("opponent", "greedy");
-        if (!List.of("random", "greedy", "minimax").contains(o)) {
-            throw new IllegalArgumentException("opponent must be random, greedy or minimax, got " + o);
-        }
         this.opponent = (String) o;
-        Object d = request.options().getOrDefault("depth", 4);
-        if (!(d instanceof Integer n) || n < 1 || n > 6) {
-            throw new IllegalArgumentException("depth must be an integer from 1 to 6, got " + d);
-        }
         this.depth = n;
         return StepResult.of(board(-1, "You are 1 and move first; drop a disc in a column 0-6."), 0.0);
+    }
+
+    /**
+     * Sets up a position mid-episode, rows top to bottom: {@code X} the agent, {@code O} the opponent,
+     * {@code .} empty. For tests that need a position no opponent would walk into.
+     */
+    void position(String... rows) {
+        if (rows.length != ROWS) {
+            throw new IllegalArgumentException("need " + ROWS + " rows");
+        }
+        for (int r = 0; r < ROWS; r++) {
+            for (int c = 0; c < COLS; c++) {
+                char ch = rows[r].charAt(c);
+                cells[r][c] = ch == 'X' ? 1 : ch == 'O' ? -1 : 0;
+                if (r > 0 && cells[r - 1][c] != 0 && cells[r][c] == 0) {
+                    throw new IllegalArgumentException("a disc floats above the empty cell " + r + "," + c);
+                }
+            }
+        }
     }
 
     @Override

@@ -60,13 +60,41 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
 
     @Override
     public StepResult<View> reset(ResetRequest request) {
+        int newSize = intOption(request.options(), "size", 7, 5, 20); // checked before anything changes
+        int newViewRadius = intOption(request.options(), "view_radius", 0, 0, 20);
         this.seed = request.seed() != null ? request.seed() : new Random().nextLong();
         episode.begin(request);
-        this.size = intOption(request.options(), "size", 7, 5, 20);
-        this.viewRadius = intOption(request.options(), "view_radius", 0, 0, 20);
+        this.size = newSize;
+        this.viewRadius = newViewRadius;
         this.done = false;
         generate(new Random(this.seed));
         return StepResult.of(view("Reach G. Moves: UP, DOWN, LEFT, RIGHT."), 0.0);
+    }
+
+    /**
+     * Starts an episode on a hand-drawn maze, rows top to bottom: {@code #} wall, {@code .} floor,
+     * {@code A} the agent, {@code G} the goal; the whole grid is in view. For tests that need a known maze.
+     */
+    StepResult<View> start(String... rows) {
+        episode.begin(ResetRequest.none());
+        this.size = rows.length;
+        this.viewRadius = 0;
+        this.done = false;
+        this.wall = new boolean[size][size];
+        for (int r = 0; r < size; r++) {
+            for (int c = 0; c < size; c++) {
+                char ch = rows[r].charAt(c);
+                wall[r][c] = ch == '#';
+                if (ch == 'A') {
+                    ar = r;
+                    ac = c;
+                } else if (ch == 'G') {
+                    gr = r;
+                    gc = c;
+                }
+            }
+        }
+        return StepResult.of(view("Reach G."), 0.0);
     }
 
     private static int intOption(Map<String, Object> options, String key, int fallback, int min, int max) {

@@ -51,9 +51,11 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
 
     @Override
     public StepResult<Frame> reset(ResetRequest request) {
+        int newWidth = dimension(request.options(), "width"); // both checked before anything changes
+        int newHeight = dimension(request.options(), "height");
         episode.begin(request);
-        this.width = dimension(request.options(), "width");
-        this.height = dimension(request.options(), "height");
+        this.width = newWidth;
+        this.height = newHeight;
         this.random = new Random(request.seedOr(System.nanoTime()));
         this.score = 0;
         this.alive = true;
@@ -86,6 +88,14 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
             }
         }
         food = free.isEmpty() ? null : free.get(random.nextInt(free.size()));
+    }
+
+    /** Moves the food to a free cell of the caller's choice, for tests that need to steer the snake to it. */
+    void putFood(int row, int col) {
+        if (occupied(row, col)) {
+            throw new IllegalArgumentException("the snake is on " + row + "," + col);
+        }
+        food = new int[] {row, col};
     }
 
     private boolean occupied(int r, int c) {
