@@ -9,13 +9,15 @@ import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.mcp.McpEnvironment;
 import dev.openenv.core.mcp.ToolMode;
 import dev.openenv.server.http.HttpEndpoints;
+import dev.openenv.server.mcp.McpFrames;
 import dev.openenv.server.mcp.McpHttpEndpoint;
 import dev.openenv.server.mcp.McpRpc;
-import dev.openenv.server.mcp.McpWsListener;
 import dev.openenv.server.session.EnvironmentRunner;
 import dev.openenv.server.session.SessionManager;
 import dev.openenv.server.web.WebInterface;
-import dev.openenv.server.ws.WsSessionListener;
+import dev.openenv.server.ws.Connection;
+import dev.openenv.server.ws.Heartbeat;
+import dev.openenv.server.ws.WsFrames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
@@ -40,6 +42,7 @@ import java.util.function.Supplier;
 public final class EnvServer implements AutoCloseable {
     private final WebServer webServer;
     private final SessionManager sessions;
+    private final Heartbeat heartbeat;
     private final ServerConfig config;
 
     private EnvServer(Builder<?, ?, ?> b) {
@@ -47,14 +50,16 @@ public final class EnvServer implements AutoCloseable {
         WireCodec codec = WireCodec.standard();
         EnvironmentType<?, ?, ?> type = b.type != null ? b.type : probeType(b.factory);
         ToolMode toolMode = config.mode() == ServerMode.PRODUCTION ? ToolMode.PRODUCTION : ToolMode.SIMULATION;
-        this.sessions = new SessionManager(b.factory, type.name(), config.maxConcurrentEnvs(), config.idleTimeout(),
-                SessionManager.tickFor(config.idleTimeout(), config.pingInterval()), env -> {
+        this.sessions = new SessionManager(b.factory, type.name(), config.maxConcurrentEnvs(), config.idleTimeout(), env -> {
                     if (env instanceof McpEnvironment<?> mcpEnv) {
                         mcpEnv.serveIn(toolMode);
                     }
                 });
         McpRpc rpc = new McpRpc(sessions, codec, type.name());
         EnvironmentRunner runner = new EnvironmentRunner(type, codec);
+        this.heartbeat = new Heartbeat(config.pingInterval());
+        var wsFrames = new WsFrames(runner, codec, config.stepTimeout(), rpc);
+        var mcpFrames = new McpFrames(rpc, codec);
         HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode());
         HttpRouting.Builder routing = HttpRouting.builder();
         http.register(routing);
@@ -76,8 +81,8 @@ public final class EnvServer implements AutoCloseable {
                 .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
                 .routing(routing)
                 .addRouting(WsRouting.builder()
-                        .endpoint("/ws", () -> new WsSessionListener(sessions, runner, codec, config.stepTimeout(), config.pingInterval(), rpc))
-                        .endpoint("/mcp", () -> new McpWsListener(sessions, rpc, codec)))
+                        .endpoint("/ws", () -> new Connection(sessions, heartbeat, wsFrames, codec))
+                        .endpoint("/mcp", () -> new Connection(sessions, heartbeat, mcpFrames, codec)))
                 .build();
     }
 
@@ -121,6 +126,7 @@ public final class EnvServer implements AutoCloseable {
     @Override
     public void close() {
         sessions.close();
+        heartbeat.close();
         webServer.stop();
     }
 

@@ -185,10 +185,20 @@ class SessionLifecycleTest {
     @Test
     void aPeerThatStopsAnsweringPingsIsDropped() throws Exception {
         server = counting(local().withPingInterval(Duration.ofMillis(200)));
+        connectAndFallSilent("/ws");
+    }
+
+    @Test
+    void aSilentMcpPeerIsDroppedAfterTheSameLivenessWindow() throws Exception {
+        server = counting(local().withPingInterval(Duration.ofMillis(200)));
+        connectAndFallSilent("/mcp");
+    }
+
+    /** A WebSocket handshake by hand on {@code path}, then silence: this peer never answers a ping. */
+    void connectAndFallSilent(String path) throws Exception {
         try (Socket raw = new Socket("127.0.0.1", server.port())) {
-            // A WebSocket handshake by hand, then silence: this peer never answers a ping.
             OutputStream out = raw.getOutputStream();
-            out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -197,7 +207,10 @@ class SessionLifecycleTest {
             assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
             assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
             awaitTrue(() -> created.get() == 1);
+            long opened = System.nanoTime();
             awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - opened)).as("dropped by liveness, not by the idle timeout")
+                    .isLessThan(Duration.ofSeconds(5));
         }
     }
 

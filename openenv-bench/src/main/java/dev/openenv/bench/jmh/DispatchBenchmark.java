@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Session dispatch without the network: a step frame decoded, handed to the session's thread, run on
- * the bench environment and encoded ({@code handedOff}, what {@code /ws} does), against the same work
- * on the caller's thread ({@code inline}). The difference is the cost of the thread handoff.
+ * Session dispatch without the network: a step frame decoded, run on the bench environment and encoded,
+ * on the caller's thread ({@code inline}: a WebSocket session) against handed to the session's own
+ * thread ({@code handedOff}: an HTTP session). The difference is the cost of the thread handoff.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,16 +34,19 @@ public class DispatchBenchmark {
     private final byte[] stepFrame = "{\"type\":\"step\",\"data\":{\"wait_seconds\":0,\"payload\":\"x\"}}".getBytes(StandardCharsets.UTF_8);
     private SessionManager sessions;
     private EnvironmentRunner runner;
-    private Session session;
+    private Session inlineSession;
+    private Session ownThreadSession;
 
     @Setup(Level.Trial)
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void open() throws Exception {
         BundledEnvironments.Entry entry = BundledEnvironments.find("bench").orElseThrow();
-        sessions = new SessionManager(entry.factory(), "bench_env", 4, Duration.ZERO, Duration.ofSeconds(1), env -> { });
+        sessions = new SessionManager(entry.factory(), "bench_env", 4, Duration.ZERO, env -> { });
         runner = new EnvironmentRunner((EnvironmentType<?, ?, ?>) entry.type(), codec);
-        session = sessions.open(Session.Kind.WEBSOCKET);
-        session.submit(() -> runner.reset(session, dev.openenv.core.ResetRequest.none())).get();
+        inlineSession = sessions.open(Session.Kind.WEBSOCKET);
+        ownThreadSession = sessions.open(Session.Kind.HTTP);
+        inlineSession.await(env -> runner.reset(env, dev.openenv.core.ResetRequest.none()), null);
+        ownThreadSession.await(env -> runner.reset(env, dev.openenv.core.ResetRequest.none()), null);
     }
 
     @TearDown(Level.Trial)
@@ -51,21 +54,21 @@ public class DispatchBenchmark {
         sessions.close();
     }
 
-    private byte[] step() throws Exception {
+    private byte[] step(Session session) throws Exception {
         Action action = runner.decodeAction(codec.parse(stepFrame).get("data"));
         ObjectNode frame = codec.object(java.util.Map.of());
         frame.put("type", "observation");
-        frame.set("data", runner.step(session, action, null));
+        frame.set("data", session.await(env -> runner.step(env, action, null), null));
         return codec.writeBytes(frame);
     }
 
     @Benchmark
     public byte[] inline() throws Exception {
-        return step();
+        return step(inlineSession);
     }
 
     @Benchmark
     public byte[] handedOff() throws Exception {
-        return session.submit(this::step).get();
+        return step(ownThreadSession);
     }
 }

@@ -45,8 +45,31 @@ public sealed interface Failure {
         }
     }
 
+    /** An HTTP request body failed the route's validation (FastAPI's 422; {@code loc} starts with {@code "body"}). */
+    record InvalidBody(List<ValidationError> errors) implements Failure {
+        public InvalidBody {
+            errors = List.copyOf(errors);
+        }
+
+        @Override
+        public String message() {
+            return "Invalid request body";
+        }
+    }
+
     /** A request the server understood but will not serve as asked (HTTP 400). */
     record BadRequest(String message) implements Failure {}
+
+    /** A JSON-RPC request whose {@code params} name something wrong or miss something needed. */
+    record InvalidParams(String message) implements Failure {}
+
+    /** An HTTP route asked with a method it does not answer; {@code allowed} is the one it does. */
+    record MethodNotAllowed(String allowed) implements Failure {
+        @Override
+        public String message() {
+            return "Method Not Allowed";
+        }
+    }
 
     /** Something named by the request does not exist: a route, a session, an environment (HTTP 404). */
     record NotFound(String message) implements Failure {}
@@ -58,7 +81,7 @@ public sealed interface Failure {
     record Timeout(Duration budget) implements Failure {
         @Override
         public String message() {
-            return "Step exceeded its time budget of " + TimeBudget.seconds(budget) + " s";
+            return "Step exceeded its timeout of " + TimeBudget.seconds(budget) + " s and was interrupted";
         }
     }
 
@@ -90,7 +113,10 @@ public sealed interface Failure {
             case InvalidJson f -> ErrorCode.INVALID_JSON;
             case UnknownType f -> ErrorCode.UNKNOWN_TYPE;
             case Invalid f -> ErrorCode.VALIDATION_ERROR;
+            case InvalidBody f -> ErrorCode.VALIDATION_ERROR;
             case BadRequest f -> ErrorCode.VALIDATION_ERROR;
+            case InvalidParams f -> ErrorCode.VALIDATION_ERROR;
+            case MethodNotAllowed f -> ErrorCode.UNKNOWN_TYPE;
             case NotFound f -> ErrorCode.EXECUTION_ERROR;
             case Execution f -> ErrorCode.EXECUTION_ERROR;
             case Timeout f -> ErrorCode.EXECUTION_ERROR;
@@ -106,7 +132,10 @@ public sealed interface Failure {
             case InvalidJson f -> 422;
             case UnknownType f -> 400;
             case Invalid f -> 422;
+            case InvalidBody f -> 422;
             case BadRequest f -> 400;
+            case InvalidParams f -> 400;
+            case MethodNotAllowed f -> 405;
             case NotFound f -> 404;
             case Execution f -> 500;
             case Timeout f -> 504;
@@ -122,7 +151,10 @@ public sealed interface Failure {
             case InvalidJson f -> JsonRpcCodes.PARSE_ERROR;
             case UnknownType f -> JsonRpcCodes.METHOD_NOT_FOUND;
             case Invalid f -> JsonRpcCodes.INVALID_PARAMS;
+            case InvalidBody f -> JsonRpcCodes.INVALID_PARAMS;
             case BadRequest f -> JsonRpcCodes.INVALID_REQUEST;
+            case InvalidParams f -> JsonRpcCodes.INVALID_PARAMS;
+            case MethodNotAllowed f -> JsonRpcCodes.METHOD_NOT_FOUND;
             case NotFound f -> JsonRpcCodes.METHOD_NOT_FOUND;
             case Execution f -> JsonRpcCodes.INTERNAL_ERROR;
             case Timeout f -> JsonRpcCodes.INTERNAL_ERROR;

@@ -35,11 +35,14 @@ public sealed interface ServerMessage {
             ObjectNode details = JsonNodeFactory.instance.objectNode();
             switch (failure) {
                 case Failure.Invalid f -> details.set("errors", codec.errors(f.errors(), true));
+                case Failure.InvalidBody f -> details.set("errors", codec.errors(f.errors(), false));
                 case Failure.CapacityReached f -> details.put("active_sessions", f.active()).put("max_sessions", f.max());
                 case Failure.FactoryFailed f -> details.put("factory_name", f.factoryName());
                 case Failure.InvalidJson f -> { }
                 case Failure.UnknownType f -> { }
                 case Failure.BadRequest f -> { }
+                case Failure.InvalidParams f -> { }
+                case Failure.MethodNotAllowed f -> { }
                 case Failure.NotFound f -> { }
                 case Failure.Execution f -> { }
                 case Failure.Timeout f -> { }

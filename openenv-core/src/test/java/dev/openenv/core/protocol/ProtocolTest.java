@@ -83,6 +83,22 @@ class ProtocolTest {
     }
 
     @Test
+    void theServersOwnFailuresMapToTheReferencesStatusesAndJsonRpcCodes() {
+        var body = new Failure.InvalidBody(List.of(new dev.openenv.core.json.ValidationError("missing", List.of("body"), "Field required",
+                tools.jackson.databind.node.JsonNodeFactory.instance.nullNode(), null)));
+        assertThat(body.httpStatus()).isEqualTo(422);
+        assertThat(body.code()).isEqualTo(ErrorCode.VALIDATION_ERROR);
+        assertThat(ServerMessage.Error.of(body, codec).details().path("errors").path(0).has("url"))
+                .as("body errors are FastAPI's request errors, without pydantic's url").isFalse();
+        assertThat(new Failure.InvalidParams("Unknown session_id: x").jsonRpcCode()).isEqualTo(-32602);
+        var notAllowed = new Failure.MethodNotAllowed("POST");
+        assertThat(notAllowed.httpStatus()).isEqualTo(405);
+        assertThat(notAllowed.message()).isEqualTo("Method Not Allowed");
+        assertThat(new Failure.Timeout(Duration.ofMillis(200)).message())
+                .isEqualTo("Step exceeded its timeout of 0.2 s and was interrupted");
+    }
+
+    @Test
     void resetDataIsReadLeniently() {
         var r = ClientMessage.decodeRequest(codec.parse("{\"seed\":\"12\",\"episode_id\":\"e\",\"split\":\"test\",\"index\":4.0,\"opponent\":\"random\"}"), codec);
         assertThat(r).isEqualTo(new ResetRequest(12L, "e", "test", 4, java.util.Map.of("opponent", "random")));

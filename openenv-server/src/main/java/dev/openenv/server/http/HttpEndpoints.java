@@ -1,16 +1,14 @@
 package dev.openenv.server.http;
 
 import dev.openenv.core.Action;
-import dev.openenv.core.json.ActionValidationException;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.protocol.Failure;
+import dev.openenv.core.protocol.ProtocolException;
 import dev.openenv.core.schema.SchemaFactory;
 import dev.openenv.server.ServerMode;
-import dev.openenv.server.session.CapacityReachedException;
 import dev.openenv.server.session.EnvironmentRunner;
-import dev.openenv.server.session.FactoryException;
 import dev.openenv.server.session.Session;
 import dev.openenv.server.session.SessionManager;
-import dev.openenv.server.session.StepTimeoutException;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -19,12 +17,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Duration;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -91,16 +85,15 @@ public final class HttpEndpoints {
 
     /** The catch-all that answers unknown paths like the reference does. */
     public static void registerNotFound(HttpRouting.Builder routing) {
-        routing.any((req, res) -> detail(res, 404, "Not Found"));
+        routing.any((req, res) -> HttpErrors.send(res, new Failure.NotFound("Not Found"), WireCodec.standard()));
     }
 
-    private static Handler only(Method method, Handler handler) {
+    private Handler only(Method method, Handler handler) {
         return (req, res) -> {
             if (req.prologue().method().equals(method)) {
                 handler.handle(req, res);
             } else {
-                res.header(HeaderNames.ALLOW, method.text());
-                detail(res, 405, "Method Not Allowed");
+                HttpErrors.send(res, new Failure.MethodNotAllowed(method.text()), codec);
             }
         };
     }
@@ -110,7 +103,7 @@ public final class HttpEndpoints {
             var args = bodies.reset(bodies.json(req));
             String requested = req.headers().first(SESSION_HEADER).orElse(null);
             Session session = "new".equals(requested) ? sessions.open(Session.Kind.HTTP) : session(requested);
-            JsonNode out = await(session, () -> runner.reset(session, args), null);
+            JsonNode out = await(session, env -> runner.reset(env, args), null);
             res.header(SESSION_HEADER, session.id());
             json(res, 200, codec.writeBytes(out));
         });
@@ -119,19 +112,10 @@ public final class HttpEndpoints {
     private void step(ServerRequest req, ServerResponse res) {
         guarded(res, () -> {
             var body = bodies.step(bodies.json(req));
-            Action action;
-            try {
-                action = runner.decodeAction(body.action());
-            } catch (ActionValidationException e) {
-                // Action errors are the reference's raw pydantic list: loc relative to the action, with url.
-                ObjectNode out = JsonNodeFactory.instance.objectNode();
-                out.set("detail", codec.errors(e.errors(), true));
-                json(res, 422, codec.writeBytes(out));
-                return;
-            }
+            Action action = runner.decodeAction(body.action());
             Session session = session(req.headers().first(SESSION_HEADER).orElse(null));
             Duration budget = body.timeout() != null ? body.timeout() : defaultStepTimeout;
-            JsonNode out = await(session, () -> runner.step(session, action, budget), budget);
+            JsonNode out = await(session, env -> runner.step(env, action, budget), budget);
             res.header(SESSION_HEADER, session.id());
             json(res, 200, codec.writeBytes(out));
         });
@@ -140,7 +124,7 @@ public final class HttpEndpoints {
     private void state(ServerRequest req, ServerResponse res) {
         guarded(res, () -> {
             Session session = session(req.headers().first(SESSION_HEADER).orElse(null));
-            JsonNode out = await(session, () -> runner.state(session), null);
+            JsonNode out = await(session, runner::state, null);
             res.header(SESSION_HEADER, session.id());
             json(res, 200, codec.writeBytes(out));
         });
@@ -151,12 +135,15 @@ public final class HttpEndpoints {
             Session session;
             try {
                 session = sessions.defaultHttpSession();
-            } catch (FactoryException e) {
+            } catch (ProtocolException e) {
+                if (!(e.failure() instanceof Failure.FactoryFailed)) {
+                    throw e;
+                }
                 // Metadata must stay readable when instances cannot be built.
                 json(res, 200, metadataFallback);
                 return;
             }
-            json(res, 200, codec.writeBytes(await(session, () -> runner.metadata(session), null)));
+            json(res, 200, codec.writeBytes(await(session, runner::metadata, null)));
         });
     }
 
@@ -165,29 +152,20 @@ public final class HttpEndpoints {
             return sessions.defaultHttpSession();
         }
         if (id.equals("new")) {
-            throw new HttpError(400, "X-OpenEnv-Session: new is only valid on POST /reset");
+            throw Failure.raise(new Failure.BadRequest("X-OpenEnv-Session: new is only valid on POST /reset"));
         }
-        return sessions.find(id).orElseThrow(() -> new HttpError(404, "Unknown session: " + id));
+        return sessions.find(id).orElseThrow(() -> Failure.raise(new Failure.NotFound("Unknown session: " + id)));
     }
 
-    /** Runs {@code work} on the session's thread and waits; a step with a budget is given a short grace. */
-    private <T> T await(Session session, Callable<T> work, Duration budget) throws Exception {
+    /** Runs {@code work} on the session's strand and waits; a step with a budget is given a short grace. */
+    private <T> T await(Session session, Session.EnvCall<T> work, Duration budget) throws Exception {
         session.touch();
-        var future = session.submit(work);
         try {
-            if (budget == null) {
-                return future.get();
-            }
-            return future.get(budget.plus(ABANDON_GRACE).toNanos(), TimeUnit.NANOSECONDS);
+            return session.await(work, budget == null ? null : budget.plus(ABANDON_GRACE));
         } catch (TimeoutException e) {
             // The environment ignored the interrupt: give up on this session rather than wait forever.
             session.close("environment did not stop after its step timeout", true);
-            throw new StepTimeoutException(budget);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause;
-            }
-            throw e;
+            throw Failure.raise(new Failure.Timeout(budget));
         }
     }
 
@@ -196,52 +174,19 @@ public final class HttpEndpoints {
         void run() throws Exception;
     }
 
-    /** Maps every failure to a status and a {@code {"detail":…}} body; nothing escapes to the server. */
+    /** Answers every failure through {@link HttpErrors}; nothing escapes to the server. */
     private void guarded(ServerResponse res, Work work) {
         try {
             work.run();
-        } catch (BodyValidationException e) {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.set("detail", codec.errors(e.errors(), false));
-            json(res, 422, codec.writeBytes(out));
-        } catch (ActionValidationException e) {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            out.set("detail", codec.errors(e.errors(), true));
-            json(res, 422, codec.writeBytes(out));
-        } catch (HttpError e) {
-            detail(res, e.status, e.getMessage());
-        } catch (CapacityReachedException e) {
-            detail(res, 503, e.getMessage());
-        } catch (StepTimeoutException e) {
-            detail(res, 504, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            detail(res, 503, "Server is shutting down");
+            HttpErrors.send(res, new Failure.SessionFailed("Server is shutting down"), codec);
         } catch (Exception e) {
-            Throwable t = e instanceof FactoryException && e.getCause() != null ? e : e;
-            detail(res, 500, t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+            HttpErrors.send(res, Failure.of(e), codec);
         }
     }
 
-    static void detail(ServerResponse res, int status, String message) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("detail", message);
-        json(res, status, WireCodec.standard().writeBytes(out));
-    }
-
-    static void json(ServerResponse res, int status, byte[] body) {
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
-    }
-
-    /** A plain HTTP error with a status and a detail message. */
-    static final class HttpError extends RuntimeException {
-        final int status;
-
-        HttpError(int status, String message) {
-            super(message);
-            this.status = status;
-        }
+    private static void json(ServerResponse res, int status, byte[] body) {
+        HttpErrors.json(res, status, body);
     }
 }

@@ -1,6 +1,5 @@
 package dev.openenv.server.http;
 
-import dev.openenv.core.json.ActionValidationException;
 import dev.openenv.core.json.MalformedJsonException;
 import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
@@ -45,16 +44,20 @@ final class RequestBodies {
         var contentType = request.headers().contentType();
         if (contentType.isPresent() && !isJson(contentType.get().mediaType().text())) {
             // FastAPI does not parse non-JSON bodies; they reach validation as a string.
-            throw new BodyValidationException(new ValidationError("model_attributes_type", BODY,
+            throw invalid(new ValidationError("model_attributes_type", BODY,
                     "Input should be a valid dictionary or object to extract fields from",
                     JsonNodeFactory.instance.stringNode(new String(bytes, java.nio.charset.StandardCharsets.UTF_8)), null));
         }
         try {
             return codec.parse(bytes);
         } catch (MalformedJsonException e) {
-            throw new BodyValidationException(new ValidationError("json_invalid", List.of("body", e.offset()),
+            throw invalid(new ValidationError("json_invalid", List.of("body", e.offset()),
                     "JSON decode error", JsonNodeFactory.instance.objectNode(), Map.of("error", e.reason())));
         }
+    }
+
+    private static ProtocolException invalid(ValidationError error) {
+        return Failure.raise(new Failure.InvalidBody(List.of(error)));
     }
 
     private static boolean isJson(String mediaType) {
@@ -84,7 +87,7 @@ final class RequestBodies {
         }
         checkLength(body, "episode_id", errors);
         if (!errors.isEmpty()) {
-            throw new BodyValidationException(errors);
+            throw Failure.raise(new Failure.InvalidBody(errors));
         }
         return args;
     }
@@ -92,7 +95,7 @@ final class RequestBodies {
     /** Validates a {@code POST /step} body: {@code action} an object; {@code timeout_s} > 0; {@code request_id} at most 255 characters. */
     StepBody step(JsonNode body) {
         if (body == null) {
-            throw new BodyValidationException(new ValidationError("missing", BODY, "Field required",
+            throw invalid(new ValidationError("missing", BODY, "Field required",
                     JsonNodeFactory.instance.nullNode(), null));
         }
         requireObject(body);
@@ -123,7 +126,7 @@ final class RequestBodies {
         }
         checkLength(body, "request_id", errors);
         if (!errors.isEmpty()) {
-            throw new BodyValidationException(errors);
+            throw Failure.raise(new Failure.InvalidBody(errors));
         }
         return new StepBody(action, timeout, requestId == null || requestId.isNull() ? null : requestId.asString());
     }
@@ -144,7 +147,7 @@ final class RequestBodies {
 
     private static void requireObject(JsonNode body) {
         if (!body.isObject()) {
-            throw new BodyValidationException(new ValidationError("model_attributes_type", BODY,
+            throw invalid(new ValidationError("model_attributes_type", BODY,
                     "Input should be a valid dictionary or object to extract fields from", body, null));
         }
     }

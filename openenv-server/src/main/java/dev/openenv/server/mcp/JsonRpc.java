@@ -1,18 +1,14 @@
 package dev.openenv.server.mcp;
 
+import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.protocol.Failure;
+import dev.openenv.core.protocol.ServerMessage;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /** JSON-RPC 2.0 responses as the reference writes them: {@code jsonrpc}, {@code id}, then {@code result} or {@code error}. */
 final class JsonRpc {
-    static final int PARSE_ERROR = -32700;
-    static final int INVALID_REQUEST = -32600;
-    static final int METHOD_NOT_FOUND = -32601;
-    static final int INVALID_PARAMS = -32602;
-    static final int INTERNAL_ERROR = -32603;
-    static final int SERVER_ERROR = -32000;
-
     private JsonRpc() {}
 
     static ObjectNode result(JsonNode id, JsonNode result) {
@@ -21,12 +17,20 @@ final class JsonRpc {
         return out;
     }
 
-    static ObjectNode error(JsonNode id, int code, String message, JsonNode data) {
+    /**
+     * The error response for {@code failure}: its {@link Failure#jsonRpcCode()}, its message (a parse error
+     * says {@code Parse error[: reason]} as the reference does) and, as {@code data}, the members the
+     * {@code /ws} error frame adds (capacity, factory name), or {@code null}.
+     */
+    static ObjectNode error(JsonNode id, Failure failure, WireCodec codec) {
         ObjectNode out = head(id);
         ObjectNode error = out.putObject("error");
-        error.put("code", code);
-        error.put("message", message);
-        error.set("data", data == null ? JsonNodeFactory.instance.nullNode() : data);
+        error.put("code", failure.jsonRpcCode());
+        error.put("message", failure instanceof Failure.InvalidJson json
+                ? json.reason() == null ? "Parse error" : "Parse error: " + json.reason()
+                : failure.message());
+        ObjectNode details = ServerMessage.Error.of(failure, codec).details();
+        error.set("data", details.isEmpty() ? JsonNodeFactory.instance.nullNode() : details);
         return out;
     }
 
@@ -35,21 +39,5 @@ final class JsonRpc {
         out.put("jsonrpc", "2.0");
         out.set("id", id == null ? JsonNodeFactory.instance.nullNode() : id);
         return out;
-    }
-
-    /** Thrown inside dispatch to answer with a JSON-RPC error. */
-    static final class Failure extends RuntimeException {
-        final int code;
-        final transient JsonNode data;
-
-        Failure(int code, String message) {
-            this(code, message, null);
-        }
-
-        Failure(int code, String message, JsonNode data) {
-            super(message);
-            this.code = code;
-            this.data = data;
-        }
     }
 }

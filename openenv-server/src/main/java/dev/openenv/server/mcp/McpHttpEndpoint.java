@@ -2,6 +2,8 @@ package dev.openenv.server.mcp;
 
 import dev.openenv.core.json.MalformedJsonException;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.protocol.Failure;
+import dev.openenv.server.http.HttpErrors;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRouting;
@@ -26,8 +28,7 @@ public final class McpHttpEndpoint {
     public void register(HttpRouting.Builder routing) {
         routing.any("/mcp", (req, res) -> {
             if (!req.prologue().method().equals(Method.POST)) {
-                res.header(HeaderNames.ALLOW, "POST");
-                json(res, 405, "{\"detail\":\"Method Not Allowed\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                HttpErrors.send(res, new Failure.MethodNotAllowed(Method.POST.text()), codec);
                 return;
             }
             handle(req, res);
@@ -42,11 +43,11 @@ public final class McpHttpEndpoint {
         try {
             request = codec.parse(body);
         } catch (MalformedJsonException e) {
-            json(res, 200, codec.writeBytes(rpc.parseError(null)));
-            return;
+            request = null;
         }
-        if (!request.isObject()) {
-            json(res, 200, codec.writeBytes(rpc.parseError(null)));
+        if (request == null || !request.isObject()) {
+            // The reference answers both with a bare "Parse error", no reason.
+            json(res, 200, codec.writeBytes(JsonRpc.error(null, new Failure.InvalidJson(null, -1), codec)));
             return;
         }
         if (McpRpc.isNotification(request)) {

@@ -4,12 +4,10 @@ import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.mcp.McpEnvironment;
 import dev.openenv.core.mcp.McpToolException;
 import dev.openenv.core.mcp.Tool;
-import dev.openenv.server.session.CapacityReachedException;
-import dev.openenv.server.session.FactoryException;
+import dev.openenv.core.protocol.Failure;
 import dev.openenv.server.session.Session;
 import dev.openenv.server.session.SessionManager;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -42,11 +40,6 @@ public final class McpRpc {
         this.serverName = serverName;
     }
 
-    /** Answers a request whose text did not parse. */
-    public ObjectNode parseError(String detail) {
-        return JsonRpc.error(null, JsonRpc.PARSE_ERROR, detail == null ? "Parse error" : "Parse error: " + detail, null);
-    }
-
     /** Whether {@code request} is a notification a standard client expects no answer to. */
     public static boolean isNotification(JsonNode request) {
         return request.isObject() && !request.has("id") && request.path("method").asString("").startsWith("notifications/");
@@ -55,21 +48,22 @@ public final class McpRpc {
     /** Answers one parsed request. */
     public ObjectNode handle(JsonNode request, Caller caller) {
         if (!request.isObject()) {
-            return JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid request: expected a JSON object", null);
+            return JsonRpc.error(null, new Failure.BadRequest("Invalid request: expected a JSON object"), codec);
         }
         String invalid = validate(request);
         if (invalid != null) {
-            return JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "Invalid request: " + invalid, null);
+            return JsonRpc.error(null, new Failure.BadRequest("Invalid request: " + invalid), codec);
         }
         JsonNode id = request.get("id");
         String method = request.get("method").asString();
         JsonNode params = request.has("params") && !request.get("params").isNull() ? request.get("params") : JsonNodeFactory.instance.objectNode();
         try {
             return JsonRpc.result(id, dispatch(method, params, caller));
-        } catch (JsonRpc.Failure f) {
-            return JsonRpc.error(id, f.code, f.getMessage(), f.data);
-        } catch (RuntimeException e) {
-            return JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, String.valueOf(e.getMessage()), null);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return JsonRpc.error(id, Failure.of(e), codec);
         }
     }
 
@@ -101,7 +95,7 @@ public final class McpRpc {
         return problems.isEmpty() ? null : problems.substring(0, problems.length() - 2);
     }
 
-    private JsonNode dispatch(String method, JsonNode params, Caller caller) {
+    private JsonNode dispatch(String method, JsonNode params, Caller caller) throws Exception {
         return switch (method) {
             case "tools/list" -> listTools(params, caller);
             case "tools/call" -> callTool(params, caller);
@@ -113,7 +107,7 @@ public final class McpRpc {
                 if (method.startsWith("notifications/")) {
                     yield JsonNodeFactory.instance.objectNode();
                 }
-                throw new JsonRpc.Failure(JsonRpc.METHOD_NOT_FOUND, "Method not found: " + method);
+                throw Failure.raise(new Failure.NotFound("Method not found: " + method));
             }
         };
     }
@@ -133,17 +127,12 @@ public final class McpRpc {
         JsonNode sid = params.get("session_id");
         if (sid != null && !sid.isNull()) {
             String id = sid.asString();
-            return sessions.find(id).orElseThrow(() -> new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown session_id: " + id));
+            return sessions.find(id).orElseThrow(() -> Failure.raise(new Failure.InvalidParams("Unknown session_id: " + id)));
         }
-        try {
-            return sessions.defaultHttpSession();
-        } catch (FactoryException e) {
-            throw new JsonRpc.Failure(JsonRpc.SERVER_ERROR, e.getMessage(),
-                    JsonNodeFactory.instance.objectNode().put("factory_name", e.factoryName()));
-        }
+        return sessions.defaultHttpSession();
     }
 
-    private JsonNode listTools(JsonNode params, Caller caller) {
+    private JsonNode listTools(JsonNode params, Caller caller) throws Exception {
         Session session = target(params, caller);
         return onSession(session, env -> {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -164,10 +153,10 @@ public final class McpRpc {
         });
     }
 
-    private JsonNode callTool(JsonNode params, Caller caller) {
+    private JsonNode callTool(JsonNode params, Caller caller) throws Exception {
         JsonNode name = params.get("name");
         if (name == null || !name.isString()) {
-            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Missing 'name' in params");
+            throw Failure.raise(new Failure.InvalidParams("Missing 'name' in params"));
         }
         JsonNode arguments = params.path("arguments");
         Session session = target(params, caller);
@@ -184,7 +173,7 @@ public final class McpRpc {
                     out.put("isError", true);
                     return out;
                 }
-                throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, e.getMessage());
+                throw e; // an Execution failure: -32603 with the tool's message
             }
         });
     }
@@ -202,29 +191,21 @@ public final class McpRpc {
         if (caller.boundSession() != null) {
             return JsonNodeFactory.instance.objectNode().put("session_id", caller.boundSession().id());
         }
-        try {
-            Session s = sessions.open(Session.Kind.HTTP);
-            return JsonNodeFactory.instance.objectNode().put("session_id", s.id());
-        } catch (CapacityReachedException e) {
-            throw new JsonRpc.Failure(JsonRpc.SERVER_ERROR, e.getMessage(), JsonNodeFactory.instance.objectNode()
-                    .put("active_sessions", e.active()).put("max_sessions", e.max()));
-        } catch (FactoryException e) {
-            throw new JsonRpc.Failure(JsonRpc.SERVER_ERROR, e.getMessage(),
-                    JsonNodeFactory.instance.objectNode().put("factory_name", e.factoryName()));
-        }
+        Session s = sessions.open(Session.Kind.HTTP);
+        return JsonNodeFactory.instance.objectNode().put("session_id", s.id());
     }
 
     private JsonNode closeSession(JsonNode params, Caller caller) {
         JsonNode sid = params.get("session_id");
         if (sid == null || sid.isNull()) {
-            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Invalid params - 'session_id' is required");
+            throw Failure.raise(new Failure.InvalidParams("Invalid params - 'session_id' is required"));
         }
         String id = sid.asString();
         if (caller.boundSession() != null && caller.boundSession().id().equals(id)) {
-            throw new JsonRpc.Failure(JsonRpc.INVALID_REQUEST, "Cannot close active WebSocket-managed session via MCP method");
+            throw Failure.raise(new Failure.BadRequest("Cannot close active WebSocket-managed session via MCP method"));
         }
         Session s = sessions.find(id).filter(x -> x.kind() == Session.Kind.HTTP)
-                .orElseThrow(() -> new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Unknown session_id: " + id));
+                .orElseThrow(() -> Failure.raise(new Failure.InvalidParams("Unknown session_id: " + id)));
         s.close("closed by openenv/session/close", true);
         return JsonNodeFactory.instance.objectNode().put("session_id", id).put("closed", true);
     }
@@ -233,29 +214,14 @@ public final class McpRpc {
         JsonNode apply(McpEnvironment<?> env);
     }
 
-    private JsonNode onSession(Session session, EnvCall call) {
-        if (session.onSessionThread()) { // a WebSocket's own session: already on its thread
-            if (!(session.environment() instanceof McpEnvironment<?> env)) {
-                throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "Environment does not support MCP");
+    /** Runs {@code call} on the session's MCP environment, in its strand. */
+    private static JsonNode onSession(Session session, EnvCall call) throws Exception {
+        return session.await(env -> {
+            if (!(env instanceof McpEnvironment<?> mcp)) {
+                throw Failure.raise(new Failure.Execution("Environment does not support MCP"));
             }
-            return call.apply(env);
-        }
-        try {
-            return session.submit(() -> {
-                if (!(session.environment() instanceof McpEnvironment<?> env)) {
-                    throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "Environment does not support MCP");
-                }
-                return call.apply(env);
-            }).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, String.valueOf(e.getCause()));
-        }
+            return call.apply(mcp);
+        }, null);
     }
 
     private static String title(String name) {

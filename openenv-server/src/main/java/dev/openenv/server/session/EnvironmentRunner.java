@@ -5,6 +5,7 @@ import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
+import dev.openenv.core.TimeBudget;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpActions;
@@ -13,8 +14,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Calls one session's environment with wire values: decodes the action, applies the step budget,
- * encodes the result. Every method must run on the session's thread (inside {@link Session#submit}).
+ * Calls an environment with wire values: decodes the action, applies the step's time budget, encodes
+ * the result. Stateless; the environment is handed in by {@link Session#call}, inside its strand.
  */
 public final class EnvironmentRunner {
     private final EnvironmentType<?, ?, ?> type;
@@ -38,25 +39,27 @@ public final class EnvironmentRunner {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public ObjectNode reset(Session session, ResetRequest request) {
-        Environment env = session.environment();
+    public ObjectNode reset(Environment env, ResetRequest request) {
         StepResult<?> result = env.reset(request);
         return codec.envelope(result);
     }
 
+    /**
+     * One step within {@code budget} ({@code null}: none).
+     *
+     * @throws TimeBudget.Exceeded when the budget ran out (the environment was interrupted)
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public ObjectNode step(Session session, Action action, Duration budget) throws Exception {
-        Environment env = session.environment();
-        StepResult<?> result = session.withBudget(budget,
-                () -> budget == null ? env.step(action) : env.step(action, budget));
+    public ObjectNode step(Environment env, Action action, Duration budget) throws Exception {
+        StepResult<?> result = TimeBudget.call(budget, () -> budget == null ? env.step(action) : env.step(action, budget));
         return codec.envelope(result);
     }
 
-    public JsonNode state(Session session) {
-        return codec.toTree(session.environment().state());
+    public JsonNode state(Environment<?, ?, ?> env) {
+        return codec.toTree(env.state());
     }
 
-    public JsonNode metadata(Session session) {
-        return codec.toTree(session.environment().metadata());
+    public JsonNode metadata(Environment<?, ?, ?> env) {
+        return codec.toTree(env.metadata());
     }
 }

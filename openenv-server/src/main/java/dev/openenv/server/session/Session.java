@@ -3,43 +3,36 @@ package dev.openenv.server.session;
 import dev.openenv.core.Environment;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * One environment instance and the one thread that calls it.
+ * One environment instance and the {@link Strand} that calls it.
  *
- * <p>Calls into the environment (factory, reset, step, state) never overlap and run in submission
- * order, so environments need no locking. Two ways to get there:
- * <ul>
- *   <li><b>executor</b> ({@link SessionManager#open}): the session has its own virtual thread; work
- *       submitted from any thread is queued to it. HTTP sessions, which many request threads share.</li>
- *   <li><b>inline</b> ({@link SessionManager#openInline}): the thread that opened the session (a
- *       WebSocket connection's reader) is the session's thread, and work it submits runs right there,
- *       without a thread handoff per message. Work from any other thread runs on that thread under
- *       the same lock, so calls still never overlap.</li>
- * </ul>
- * The environment's {@code close()} runs once: on the session's thread, or — when the session is
- * ended from elsewhere (idle reaper, shutdown) — on the ending thread as soon as no call is running.
- * States:
+ * <p>Calls into the environment (factory, reset, step, state, close) never overlap and run in the order
+ * they were made, so environments need no locking. A WebSocket session runs each call on the thread that
+ * makes it (its connection's reader) under a lock; an HTTP session has its own virtual thread, to which
+ * request threads queue their calls. States:
  * <pre>
  *   OPENING ──factory ok──▶ OPEN ──close(reason)──▶ CLOSED
  *      └──────factory failed──────────────────────▶ CLOSED
  * </pre>
  * A session ends when its client closes it, when it is idle past the timeout, when its peer stops
- * answering pings, or when the server stops; in every case the environment's {@code close()} runs and
- * the capacity slot is freed exactly once.
+ * answering pings, or when the server stops; in every case the environment's {@code close()} runs once,
+ * after any running call, and {@link #ended()} completes once. The session knows nothing of who uses it:
+ * connections and the manager learn of its end from {@link #ended()}.
  */
 public final class Session {
-    /** Where a session came from; decides whether it takes a capacity slot. */
+    /** Where a session came from; decides its strand and whether it takes a capacity slot. */
     public enum Kind {
-        /** One WebSocket connection on {@code /ws}. Takes a slot. */
+        /** One WebSocket connection on {@code /ws} or {@code /mcp}. Takes a slot; runs on the connection's thread. */
         WEBSOCKET,
         /** An isolated HTTP session made by {@code X-OpenEnv-Session: new}. Takes a slot. */
         HTTP,
@@ -50,26 +43,30 @@ public final class Session {
     /** Lifecycle of a session. */
     public enum Status { OPENING, OPEN, CLOSED }
 
+    /** Why a session ended, and whether the server (not its client) decided it. */
+    public record Ending(String reason, boolean byServer) {}
+
+    /** A call into the environment. */
+    @FunctionalInterface
+    public interface EnvCall<T> {
+        T apply(Environment<?, ?, ?> env) throws Exception;
+    }
+
     private final String id;
     private final Kind kind;
-    private final SessionManager owner;
-    private final ExecutorService thread; // executor mode; null when inline
-    private final java.util.concurrent.locks.ReentrantLock callLock = new java.util.concurrent.locks.ReentrantLock(); // inline mode
-    private volatile boolean envClosed;
+    private final Strand strand;
+    private final CompletableFuture<Ending> ended = new CompletableFuture<>();
+    private final CompletableFuture<Void> environmentClosed = new CompletableFuture<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean attached = new AtomicBoolean();
     private volatile Status status = Status.OPENING;
     private volatile long lastActivityNanos = System.nanoTime();
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile Consumer<String> onServerClose = reason -> {};
-    private volatile Runnable keepAlive = () -> {};
-    private Environment<?, ?, ?> env; // touched only on the session thread
-    private volatile Thread runner;
+    private Environment<?, ?, ?> env; // touched only inside the strand
 
-    Session(SessionManager owner, Kind kind, boolean inline) {
-        this.owner = owner;
+    Session(Kind kind) {
         this.kind = kind;
         this.id = kind == Kind.HTTP_DEFAULT ? "default" : UUID.randomUUID().toString();
-        this.thread = inline ? null : Executors.newSingleThreadExecutor(Thread.ofVirtual().name("openenv-session-" + id).factory());
-        this.runner = inline ? Thread.currentThread() : null;
+        this.strand = kind == Kind.WEBSOCKET ? new Strand.CallerThread() : new Strand.OwnThread("openenv-session-" + id);
     }
 
     public String id() {
@@ -84,9 +81,9 @@ public final class Session {
         return status;
     }
 
-    /** The environment. Only valid on the session thread, i.e. inside {@link #submit}. */
-    public Environment<?, ?, ?> environment() {
-        return env;
+    /** Completes once, when the session ends, with why. */
+    public CompletionStage<Ending> ended() {
+        return ended;
     }
 
     /** Marks the session as used now (resets the idle timer). */
@@ -94,12 +91,10 @@ public final class Session {
         lastActivityNanos = System.nanoTime();
     }
 
-    /** How long the session has been idle: zero while a call is queued or running (a long step is not idleness). */
+    /** How long the session has been idle: zero while a call is queued or running (a long step is not idleness) or a socket is attached. */
     long idleNanos(long now) {
         return inFlight.get() > 0 || attached.get() ? 0 : now - lastActivityNanos;
     }
-
-    private final java.util.concurrent.atomic.AtomicBoolean attached = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Binds a WebSocket to this (HTTP-created) session; false when one is bound already. An attached
@@ -115,131 +110,41 @@ public final class Session {
         touch();
     }
 
-    /** What to do when the server, not the client, ends this session (reaper, shutdown). */
-    public void onServerClose(Consumer<String> callback) {
-        this.onServerClose = callback;
-    }
-
-    /** Called on each reaper tick while the session is open; used for WebSocket pings. */
-    public void keepAlive(Runnable probe) {
-        this.keepAlive = probe;
-    }
-
-    void tick() {
-        keepAlive.run();
-    }
-
-    /** Whether the caller is the session's own thread (inside {@link #submit}). */
-    public boolean onSessionThread() {
-        return thread == null ? callLock.isHeldByCurrentThread() || Thread.currentThread() == runner : Thread.currentThread() == runner;
-    }
-
-    /** Whether a call is queued or running. */
-    public boolean busy() {
-        return inFlight.get() > 0;
-    }
-
     /**
-     * Runs {@code work} on the session thread after everything submitted before it. Inline sessions
-     * run it before returning (the future is already complete).
+     * Calls the environment after every call made before this one. A WebSocket session runs it before
+     * returning (the future is complete).
      */
-    public <T> CompletableFuture<T> submit(Callable<T> work) {
-        if (thread == null) {
-            return runInline(work);
-        }
-        var result = new CompletableFuture<T>();
+    public <T> CompletableFuture<T> call(EnvCall<T> work) {
         inFlight.incrementAndGet();
-        try {
-            thread.execute(() -> {
-                runner = Thread.currentThread();
-                try {
-                    result.complete(work.call());
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                } finally {
-                    lastActivityNanos = System.nanoTime();
-                    inFlight.decrementAndGet();
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            inFlight.decrementAndGet();
-            result.completeExceptionally(new SessionClosedException(id, "no longer accepting work"));
-        }
-        return result;
-    }
-
-    private <T> CompletableFuture<T> runInline(Callable<T> work) {
-        var result = new CompletableFuture<T>();
-        inFlight.incrementAndGet();
-        callLock.lock();
-        try {
-            if (status == Status.CLOSED) {
-                result.completeExceptionally(new SessionClosedException(id, "no longer accepting work"));
-            } else {
-                result.complete(work.call());
-            }
-        } catch (Throwable t) {
-            result.completeExceptionally(t);
-        } finally {
+        CompletableFuture<T> result = strand.run(() -> work.apply(env));
+        result.whenComplete((v, t) -> {
             lastActivityNanos = System.nanoTime();
-            callLock.unlock();
             inFlight.decrementAndGet();
-        }
+        });
         return result;
     }
 
     /**
-     * Runs {@code work} on the current (session) thread with a time budget: when it runs out the thread
-     * is interrupted and {@link StepTimeoutException} is thrown, whatever {@code work} returned.
+     * {@link #call} and wait for its value, up to {@code max} ({@code null}: no limit).
+     *
+     * @throws Exception        what the call threw
+     * @throws TimeoutException when {@code max} passed first
      */
-    public <T> T withBudget(Duration budget, Callable<T> work) throws Exception {
-        if (budget == null) {
-            return work.call();
-        }
-        Thread self = Thread.currentThread();
-        // 0 running, 1 expired, 2 done. The alarm interrupts only a call still running, and the call
-        // clears its interrupt under the same lock, so none leaks into the thread's next job (for an
-        // inline session that is a WebSocket reader, whose socket an interrupt would close).
-        int[] state = {0};
-        ScheduledFuture<?> alarm = owner.timer().schedule(() -> {
-            synchronized (state) {
-                if (state[0] == 0) {
-                    state[0] = 1;
-                    self.interrupt();
-                }
-            }
-        }, budget.toNanos(), TimeUnit.NANOSECONDS);
-        T value;
+    public <T> T await(EnvCall<T> work, Duration max) throws Exception {
+        var future = call(work);
         try {
-            value = work.call();
-        } catch (InterruptedException | RuntimeException e) {
-            if (settle(state)) {
-                throw new StepTimeoutException(budget);
+            return max == null ? future.get() : future.get(max.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
             }
             throw e;
-        } finally {
-            alarm.cancel(false);
-        }
-        if (settle(state)) {
-            throw new StepTimeoutException(budget);
-        }
-        return value;
-    }
-
-    /** Ends a budgeted call: whether its alarm went off, with any interrupt it sent cleared. */
-    private static boolean settle(int[] state) {
-        synchronized (state) {
-            boolean expired = state[0] == 1;
-            state[0] = 2;
-            Thread.interrupted();
-            return expired;
         }
     }
 
-    /** Builds the environment on the session thread; called once by the manager. */
-    void open(java.util.function.Supplier<? extends Environment<?, ?, ?>> factory,
-              java.util.function.Consumer<Environment<?, ?, ?>> prepare) throws Exception {
-        submit(() -> {
+    /** Builds the environment inside the strand; called once by the manager. */
+    void open(Supplier<? extends Environment<?, ?, ?>> factory, Consumer<Environment<?, ?, ?>> prepare) throws Exception {
+        strand.run(() -> {
             env = factory.get();
             prepare.accept(env);
             return null;
@@ -248,10 +153,10 @@ public final class Session {
     }
 
     /**
-     * Ends the session: later work is refused, queued work still runs, then the environment is closed
-     * on its thread and the slot is freed. Idempotent.
+     * Ends the session: later calls are refused, accepted ones still run, then the environment is closed
+     * inside the strand and {@link #ended()} completes. Idempotent.
      *
-     * @param byServer whether the server decided this (then the {@link #onServerClose} callback runs)
+     * @param byServer whether the server decided this (its client is then told why)
      */
     public void close(String reason, boolean byServer) {
         synchronized (this) {
@@ -260,50 +165,11 @@ public final class Session {
             }
             status = Status.CLOSED;
         }
-        if (byServer) {
-            try {
-                onServerClose.accept(reason);
-            } catch (RuntimeException ignored) {
-                // The peer may already be gone; the environment must be closed regardless.
-            }
-        }
-        if (thread == null) {
-            if (!finishClose()) {
-                owner.closeLater(this); // a call is running: the reaper closes the environment after it
-            }
-            owner.released(this);
-            return;
-        }
-        try {
-            thread.execute(this::closeEnvironment);
-        } catch (RejectedExecutionException ignored) {
-            // already shut down
-        }
-        thread.shutdown();
-        owner.released(this);
-    }
-
-    /** Inline sessions: closes the environment unless a call is running. True once it is closed. */
-    boolean finishClose() {
-        if (envClosed) {
-            return true;
-        }
-        if (!callLock.tryLock()) {
-            return false;
-        }
-        try {
-            closeEnvironment();
-            return true;
-        } finally {
-            callLock.unlock();
-        }
+        ended.complete(new Ending(reason, byServer));
+        strand.stop(this::closeEnvironment);
     }
 
     private void closeEnvironment() {
-        if (envClosed) {
-            return;
-        }
-        envClosed = true;
         try {
             if (env != null) {
                 env.close();
@@ -312,21 +178,17 @@ public final class Session {
             System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "environment close failed in session " + id, e);
         } finally {
             env = null;
+            environmentClosed.complete(null);
         }
     }
 
-    /** Waits until the environment has been closed (for orderly shutdown). */
+    /** Waits until the environment has been closed (for orderly shutdown); false when {@code max} passed first. */
     boolean awaitClosed(Duration max) throws InterruptedException {
-        if (thread == null) {
-            long deadline = System.nanoTime() + max.toNanos();
-            while (!finishClose()) {
-                if (System.nanoTime() > deadline) {
-                    return false;
-                }
-                Thread.sleep(10);
-            }
+        try {
+            environmentClosed.get(max.toNanos(), TimeUnit.NANOSECONDS);
             return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
         }
-        return thread.awaitTermination(max.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

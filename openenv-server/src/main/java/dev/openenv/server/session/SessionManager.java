@@ -1,63 +1,54 @@
 package dev.openenv.server.session;
 
 import dev.openenv.core.Environment;
+import dev.openenv.core.TimeBudget;
+import dev.openenv.core.protocol.Failure;
+import dev.openenv.core.protocol.ProtocolException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Owns every live session: hands out capacity slots, builds environments with the factory, finds
- * sessions by id, and reaps idle ones. Thread-safe.
+ * sessions by id, and reaps idle ones. It calls sessions; sessions never call it (it learns of their end
+ * from {@link Session#ended()}). Thread-safe.
  */
 public final class SessionManager implements AutoCloseable {
     private final Supplier<? extends Environment<?, ?, ?>> factory;
-    private final java.util.function.Consumer<Environment<?, ?, ?>> prepare;
+    private final Consumer<Environment<?, ?, ?>> prepare;
     private final String factoryName;
     private final int maxSessions;
     private final Duration idleTimeout;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer;
-    /** Inline sessions ended while a call was running: their environments are closed once it returns. */
-    private final java.util.Set<Session> closing = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService reaper;
     private int slotsInUse; // guarded by this
     private Session defaultHttp; // guarded by this
     private volatile boolean closed;
 
     public SessionManager(Supplier<? extends Environment<?, ?, ?>> factory, String factoryName, int maxSessions,
-                          Duration idleTimeout, Duration tick, java.util.function.Consumer<Environment<?, ?, ?>> prepare) {
+                          Duration idleTimeout, Consumer<Environment<?, ?, ?>> prepare) {
         this.factory = factory;
         this.prepare = prepare;
         this.factoryName = factoryName;
         this.maxSessions = maxSessions;
         this.idleTimeout = idleTimeout;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "openenv-session-timer");
+        this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "openenv-session-reaper");
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::reap, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** How often the reaper should look, given the idle timeout and ping interval. */
-    public static Duration tickFor(Duration idleTimeout, Duration pingInterval) {
-        long ms = Long.MAX_VALUE;
         if (!idleTimeout.isZero()) {
-            ms = Math.min(ms, idleTimeout.toMillis() / 4);
+            long tick = Math.max(50, Math.min(idleTimeout.toMillis() / 4, 5000));
+            reaper.scheduleWithFixedDelay(this::reap, tick, tick, TimeUnit.MILLISECONDS);
         }
-        if (!pingInterval.isZero()) {
-            ms = Math.min(ms, pingInterval.toMillis() / 2);
-        }
-        return Duration.ofMillis(Math.max(50, Math.min(ms, 5000)));
-    }
-
-    ScheduledExecutorService timer() {
-        return timer;
     }
 
     public int maxSessions() {
@@ -71,47 +62,37 @@ public final class SessionManager implements AutoCloseable {
 
     /**
      * Opens a session: takes a slot (unless {@link Session.Kind#HTTP_DEFAULT}) and builds its
-     * environment. Blocks until the environment exists.
+     * environment. Blocks until the environment exists. A {@link Session.Kind#WEBSOCKET} session's calls
+     * run on the thread that makes them, so open it from the connection's reader thread.
      *
-     * @throws CapacityReachedException when every slot is taken
-     * @throws FactoryException          when the factory throws (the slot is freed again)
+     * @throws ProtocolException {@link Failure.CapacityReached} when every slot is taken,
+     *                           {@link Failure.FactoryFailed} when the factory throws (the slot is freed again),
+     *                           {@link Failure.SessionFailed} when the server is stopping
      */
     public Session open(Session.Kind kind) {
-        return open(kind, false);
-    }
-
-    /**
-     * Opens a session whose thread is the calling one: work this thread submits runs inline, with no
-     * handoff (see {@link Session}). For a WebSocket connection, whose reader thread lives as long as
-     * the session.
-     */
-    public Session openInline(Session.Kind kind) {
-        return open(kind, true);
-    }
-
-    private Session open(Session.Kind kind, boolean inline) {
         if (closed) {
-            throw new SessionClosedException("-", "server is shutting down");
+            throw Failure.raise(new Failure.SessionFailed("Server shutting down"));
         }
         if (kind != Session.Kind.HTTP_DEFAULT) {
             synchronized (this) {
                 if (slotsInUse >= maxSessions) {
-                    throw new CapacityReachedException(slotsInUse, maxSessions);
+                    throw Failure.raise(new Failure.CapacityReached(slotsInUse, maxSessions));
                 }
                 slotsInUse++;
             }
         }
-        Session session = new Session(this, kind, inline);
+        Session session = new Session(kind);
         sessions.put(session.id(), session);
+        session.ended().thenRun(() -> release(session));
         try {
             session.open(factory, prepare);
         } catch (Exception e) {
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             session.close("factory failed", false);
-            throw new FactoryException(factoryName, cause);
+            throw new ProtocolException(new Failure.FactoryFailed(factoryName), cause);
         }
         return session;
     }
@@ -128,11 +109,7 @@ public final class SessionManager implements AutoCloseable {
         return Optional.ofNullable(sessions.get(id)).filter(s -> s.status() != Session.Status.CLOSED);
     }
 
-    void closeLater(Session session) {
-        closing.add(session);
-    }
-
-    void released(Session session) {
+    private void release(Session session) {
         if (sessions.remove(session.id(), session) && session.kind() != Session.Kind.HTTP_DEFAULT) {
             synchronized (this) {
                 slotsInUse--;
@@ -141,14 +118,11 @@ public final class SessionManager implements AutoCloseable {
     }
 
     private void reap() {
-        closing.removeIf(Session::finishClose);
         long now = System.nanoTime();
         for (Session s : List.copyOf(sessions.values())) {
             try {
-                if (!idleTimeout.isZero() && s.idleNanos(now) > idleTimeout.toNanos()) {
-                    s.close("Session closed after " + StepTimeoutException.seconds(idleTimeout) + " s idle", true);
-                } else {
-                    s.tick();
+                if (s.idleNanos(now) > idleTimeout.toNanos()) {
+                    s.close("Session closed after " + TimeBudget.seconds(idleTimeout) + " s idle", true);
                 }
             } catch (RuntimeException e) {
                 System.getLogger(SessionManager.class.getName()).log(System.Logger.Level.WARNING, "reaper failed on " + s.id(), e);
@@ -160,6 +134,7 @@ public final class SessionManager implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        reaper.shutdownNow();
         List<Session> all = List.copyOf(sessions.values());
         for (Session s : all) {
             s.close("Server shutting down", true);
@@ -172,6 +147,5 @@ public final class SessionManager implements AutoCloseable {
                 break;
             }
         }
-        timer.shutdownNow();
     }
 }

@@ -1,0 +1,48 @@
+package dev.openenv.server.http;
+
+import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.protocol.Failure;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The one place a {@link Failure} becomes an HTTP response, as FastAPI writes them: its
+ * {@link Failure#httpStatus()} and {@code {"detail": …}}, where detail is the validation error list for
+ * the two validation failures and the message otherwise.
+ */
+public final class HttpErrors {
+    private HttpErrors() {}
+
+    public static void send(ServerResponse res, Failure failure, WireCodec codec) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        switch (failure) {
+            // Action errors are the reference's raw pydantic list: loc relative to the action, with url.
+            case Failure.Invalid f -> body.set("detail", codec.errors(f.errors(), true));
+            // Body errors are FastAPI's request validation: loc under "body", no url.
+            case Failure.InvalidBody f -> body.set("detail", codec.errors(f.errors(), false));
+            case Failure.MethodNotAllowed f -> {
+                res.header(HeaderNames.ALLOW, f.allowed());
+                body.put("detail", f.message());
+            }
+            case Failure.InvalidJson f -> body.put("detail", f.message());
+            case Failure.UnknownType f -> body.put("detail", f.message());
+            case Failure.BadRequest f -> body.put("detail", f.message());
+            case Failure.InvalidParams f -> body.put("detail", f.message());
+            case Failure.NotFound f -> body.put("detail", f.message());
+            case Failure.Execution f -> body.put("detail", f.message());
+            case Failure.Timeout f -> body.put("detail", f.message());
+            case Failure.CapacityReached f -> body.put("detail", f.message());
+            case Failure.FactoryFailed f -> body.put("detail", f.message());
+            case Failure.SessionFailed f -> body.put("detail", f.message());
+        }
+        json(res, failure.httpStatus(), codec.writeBytes(body));
+    }
+
+    static void json(ServerResponse res, int status, byte[] body) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(body);
+    }
+}
