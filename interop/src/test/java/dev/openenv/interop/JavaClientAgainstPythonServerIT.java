@@ -108,12 +108,12 @@ class JavaClientAgainstPythonServerIT {
             client.reset();
             assertThatThrownBy(() -> client.step(Map.of("message", 1)))
                     .isInstanceOfSatisfying(ServerErrorException.class, e -> {
-                        assertThat(e.code()).isEqualTo("VALIDATION_ERROR");
+                        assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.VALIDATION_ERROR);
                         assertThat(e.details()).containsKey("errors");
                     });
             assertThatThrownBy(() -> client.step(Map.of("message", "raise")))
                     .isInstanceOfSatisfying(ServerErrorException.class, e -> {
-                        assertThat(e.code()).isEqualTo("EXECUTION_ERROR");
+                        assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.EXECUTION_ERROR);
                         assertThat(e.serverMessage()).contains("echo asked to raise");
                     });
             // The session survives both errors.

@@ -1,6 +1,8 @@
 package dev.openenv.interop;
 
-import dev.openenv.client.Readiness;
+import dev.openenv.runtime.Wait;
+import dev.openenv.runtime.WaitTarget;
+import java.util.Optional;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -41,7 +43,18 @@ final class PythonServer implements AutoCloseable {
         builder.environment().putAll(env);
         var server = new PythonServer(builder.start(), log, port);
         try {
-            Readiness.awaitHealthy(server.baseUrl, Duration.ofSeconds(60));
+            Process process = server.process;
+            Wait.forHealth().waitUntilReady(new WaitTarget() {
+                @Override
+                public String baseUrl() {
+                    return server.baseUrl;
+                }
+
+                @Override
+                public Optional<String> failure() {
+                    return process.isAlive() ? Optional.empty() : Optional.of("exited with " + process.exitValue());
+                }
+            }, Duration.ofSeconds(60));
         } catch (RuntimeException e) {
             String output = server.output();
             server.close();

@@ -1,11 +1,11 @@
 package dev.openenv.client;
 
-import java.util.Map;
+import dev.openenv.core.protocol.ServerMessage;
 
 /** The server had no free session slot ({@code CAPACITY_REACHED}); the connection was closed. */
 public final class CapacityReachedException extends ServerErrorException {
-    public CapacityReachedException(String message, Map<String, Object> details) {
-        super("CAPACITY_REACHED", message, details);
+    public CapacityReachedException(ServerMessage.Error error) {
+        super(error);
     }
 
     /** Sessions active on the server when it refused, or -1 if it did not say. */

@@ -11,8 +11,6 @@ import dev.openenv.core.json.WireCodec;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A typed client for one environment session: records in, records out.
@@ -39,14 +37,11 @@ import tools.jackson.databind.node.ObjectNode;
 public final class EnvClient<A extends Action, O, S extends State> implements AutoCloseable {
     private final EnvironmentType<A, O, S> type;
     private final ClientCore core;
-    private final RunningEnv started; // null unless made by start(): stopped on close
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final WireCodec codec = WireCodec.standard();
 
     private EnvClient(String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options, RunningEnv started) {
         this.type = Objects.requireNonNull(type, "type");
-        this.core = new ClientCore(baseUrl, options);
-        this.started = started;
+        this.core = new ClientCore(baseUrl, options, started);
     }
 
     /** Connects to the server at {@code baseUrl} ({@code http://host:port}, {@code ws://…}, or {@code host:port}). */
@@ -73,13 +68,7 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
     public static <A extends Action, O, S extends State> EnvClient<A, O, S> start(
             EnvProvider provider, EnvironmentType<A, O, S> type, ClientOptions options) {
         Objects.requireNonNull(type, "type");
-        RunningEnv running = Objects.requireNonNull(provider, "provider").start();
-        try {
-            return new EnvClient<>(running.baseUrl(), type, options, running);
-        } catch (RuntimeException e) {
-            running.close();
-            throw e;
-        }
+        return ClientCore.start(provider, running -> new EnvClient<>(running.baseUrl(), type, options, running));
     }
 
     /** Starts an episode with nothing asked for. */
@@ -118,17 +107,19 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
     }
 
     private CompletableFuture<StepResult<O>> sendReset(ResetRequest request) {
-        ObjectNode data = codec.object(Objects.requireNonNull(request, "request").toWire());
-        return core.wire().reset(data).thenApply(env -> Envelopes.result(env, o -> Envelopes.read(o, type.observationType())));
+        return core.reset(request, this::observation);
     }
 
     private CompletableFuture<StepResult<O>> sendStep(A action) {
-        ObjectNode payload = (ObjectNode) codec.toTree(Objects.requireNonNull(action, "action"));
-        return core.wire().step(payload).thenApply(env -> Envelopes.result(env, o -> Envelopes.read(o, type.observationType())));
+        return core.step(codec.toTree(Objects.requireNonNull(action, "action")), this::observation);
     }
 
     private CompletableFuture<S> sendState() {
-        return core.wire().state().thenApply(s -> Envelopes.read(s, type.stateType()));
+        return core.state().thenApply(s -> Envelopes.read(s, type.stateType()));
+    }
+
+    private O observation(tools.jackson.databind.JsonNode json) {
+        return Envelopes.read(json, type.observationType());
     }
 
     /** Ends the current session (if any is left) and opens a new one; call {@link #reset()} next. */
@@ -147,12 +138,6 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
      */
     @Override
     public void close() {
-        try {
-            core.close();
-        } finally {
-            if (started != null && closed.compareAndSet(false, true)) {
-                started.close();
-            }
-        }
+        core.close();
     }
 }

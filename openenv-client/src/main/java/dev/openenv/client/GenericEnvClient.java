@@ -1,7 +1,6 @@
 package dev.openenv.client;
 
 import dev.openenv.client.internal.ClientCore;
-import dev.openenv.client.internal.Envelopes;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.json.WireCodec;
@@ -9,7 +8,6 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client for any environment, with actions, observations and states as JSON maps — for servers
@@ -25,13 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class GenericEnvClient implements AutoCloseable {
     private final ClientCore core;
-    private final RunningEnv started; // null unless made by start(): stopped on close
-    private final AtomicBoolean closed = new AtomicBoolean();
     private final WireCodec codec = WireCodec.standard();
 
     private GenericEnvClient(String baseUrl, ClientOptions options, RunningEnv started) {
-        this.core = new ClientCore(baseUrl, options);
-        this.started = started;
+        this.core = new ClientCore(baseUrl, options, started);
     }
 
     public static GenericEnvClient connect(String baseUrl) {
@@ -52,13 +47,7 @@ public final class GenericEnvClient implements AutoCloseable {
 
     /** {@link #start(EnvProvider)} with explicit client options. */
     public static GenericEnvClient start(EnvProvider provider, ClientOptions options) {
-        RunningEnv running = Objects.requireNonNull(provider, "provider").start();
-        try {
-            return new GenericEnvClient(running.baseUrl(), options, running);
-        } catch (RuntimeException e) {
-            running.close();
-            throw e;
-        }
+        return ClientCore.start(provider, running -> new GenericEnvClient(running.baseUrl(), options, running));
     }
 
     public StepResult<Map<String, Object>> reset() {
@@ -96,17 +85,15 @@ public final class GenericEnvClient implements AutoCloseable {
     }
 
     private CompletableFuture<StepResult<Map<String, Object>>> sendReset(Map<String, ?> arguments) {
-        return core.wire().reset(codec.object(arguments == null ? Map.of() : arguments))
-                .thenApply(env -> Envelopes.result(env, this::plainMap));
+        return core.reset(codec.object(arguments == null ? Map.of() : arguments), this::plainMap);
     }
 
     private CompletableFuture<StepResult<Map<String, Object>>> sendStep(Map<String, ?> action) {
-        return core.wire().step(codec.object(Objects.requireNonNull(action, "action")))
-                .thenApply(env -> Envelopes.result(env, this::plainMap));
+        return core.step(codec.object(Objects.requireNonNull(action, "action")), this::plainMap);
     }
 
     private CompletableFuture<Map<String, Object>> sendState() {
-        return core.wire().state().thenApply(this::plainMap);
+        return core.state().thenApply(this::plainMap);
     }
 
     @SuppressWarnings("unchecked")
@@ -126,12 +113,6 @@ public final class GenericEnvClient implements AutoCloseable {
     /** Ends the session; a client made by {@link #start(EnvProvider) start} then stops its server. Idempotent. */
     @Override
     public void close() {
-        try {
-            core.close();
-        } finally {
-            if (started != null && closed.compareAndSet(false, true)) {
-                started.close();
-            }
-        }
+        core.close();
     }
 }

@@ -1,7 +1,6 @@
 package dev.openenv.client;
 
 import dev.openenv.client.internal.ClientCore;
-import dev.openenv.client.internal.Envelopes;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.json.WireCodec;
 import java.util.ArrayList;
@@ -32,27 +31,37 @@ public final class McpToolClient implements AutoCloseable {
     private final ClientCore core;
     private final WireCodec codec = WireCodec.standard();
 
-    private McpToolClient(String baseUrl, ClientOptions options) {
-        this.core = new ClientCore(baseUrl, options);
+    private McpToolClient(String baseUrl, ClientOptions options, RunningEnv started) {
+        this.core = new ClientCore(baseUrl, options, started);
     }
 
     public static McpToolClient connect(String baseUrl) {
-        return new McpToolClient(baseUrl, ClientOptions.defaults());
+        return new McpToolClient(baseUrl, ClientOptions.defaults(), null);
     }
 
     public static McpToolClient connect(String baseUrl, ClientOptions options) {
-        return new McpToolClient(baseUrl, options);
+        return new McpToolClient(baseUrl, options, null);
+    }
+
+    /** Starts a server with {@code provider} and connects to it; closing the client then stops the server. */
+    public static McpToolClient start(EnvProvider provider) {
+        return start(provider, ClientOptions.defaults());
+    }
+
+    /** {@link #start(EnvProvider)} with explicit client options. */
+    public static McpToolClient start(EnvProvider provider, ClientOptions options) {
+        return ClientCore.start(provider, running -> new McpToolClient(running.baseUrl(), options, running));
     }
 
     /** Starts an episode. */
     public StepResult<Map<String, Object>> reset() {
-        return ClientCore.await(core.wire().reset(codec.object(Map.of())).thenApply(env -> Envelopes.result(env, this::plain)));
+        return ClientCore.await(core.reset(codec.object(Map.of()), this::plain));
     }
 
     /** The tools the environment offers (reads {@code input_schema} or {@code inputSchema}). */
     @SuppressWarnings("unchecked")
     public List<ToolInfo> listTools() {
-        JsonNode envelope = ClientCore.await(core.wire().step(codec.object(Map.of("type", "list_tools"))));
+        JsonNode envelope = ClientCore.await(core.stepEnvelope(codec.object(Map.of("type", "list_tools"))));
         List<ToolInfo> out = new ArrayList<>();
         for (JsonNode t : envelope.path("observation").path("tools")) {
             JsonNode schema = t.has("input_schema") ? t.get("input_schema") : t.path("inputSchema");
@@ -77,7 +86,7 @@ public final class McpToolClient implements AutoCloseable {
     public ToolCall callWithResult(String tool, Map<String, ?> arguments) {
         ObjectNode action = codec.object(Map.of("type", "call_tool", "tool_name", Objects.requireNonNull(tool, "tool")));
         action.set("arguments", codec.object(arguments == null ? Map.of() : arguments));
-        JsonNode envelope = ClientCore.await(core.wire().step(action));
+        JsonNode envelope = ClientCore.await(core.stepEnvelope(action));
         JsonNode obs = envelope.path("observation");
         JsonNode error = obs.path("error");
         if (error.isObject()) {
@@ -102,6 +111,7 @@ public final class McpToolClient implements AutoCloseable {
         return p instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
+    /** Ends the session; a client made by {@link #start(EnvProvider) start} then stops its server. Idempotent. */
     @Override
     public void close() {
         core.close();

@@ -92,11 +92,11 @@ class EnvClientTest {
             client.reset();
             assertThatThrownBy(() -> client.step(new FaultAction(true, 0, "boom")))
                     .isInstanceOfSatisfying(ServerErrorException.class, e -> {
-                        assertThat(e.code()).isEqualTo("EXECUTION_ERROR");
+                        assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.EXECUTION_ERROR);
                         assertThat(e.serverMessage()).contains("fault requested");
                     });
             assertThatThrownBy(() -> generic.step(Map.of("sleep_s", "soon")))
-                    .isInstanceOfSatisfying(ServerErrorException.class, e -> assertThat(e.code()).isEqualTo("VALIDATION_ERROR"));
+                    .isInstanceOfSatisfying(ServerErrorException.class, e -> assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.VALIDATION_ERROR));
             assertThat(client.step(new FaultAction(false, 0, "fine")).observation().message()).isEqualTo("fine");
         }
     }
@@ -149,7 +149,7 @@ class EnvClientTest {
             Thread.sleep(1200);
             assertThatThrownBy(() -> client.step(new EchoAction("late")))
                     .isInstanceOfSatisfying(ServerErrorException.class, e -> {
-                        assertThat(e.code()).isEqualTo("SESSION_ERROR");
+                        assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.SESSION_ERROR);
                         assertThat(e.serverMessage()).contains("idle");
                     });
         }
@@ -189,7 +189,5 @@ class EnvClientTest {
     void unreachableServersFailFastWithConnectException() {
         assertThatThrownBy(() -> EnvClient.connect("http://127.0.0.1:1", ECHO, ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(2))))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("127.0.0.1:1");
-        assertThatThrownBy(() -> Readiness.awaitHealthy("http://127.0.0.1:1", Duration.ofMillis(500)))
-                .isInstanceOf(ConnectException.class);
     }
 }

@@ -1,5 +1,6 @@
 package dev.openenv.bench.load;
 
+import dev.openenv.core.protocol.ClientMessage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.node.JsonNodeFactory;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -111,7 +113,8 @@ public final class LoadGenerator implements AutoCloseable {
     private final LongAdder stepsDone = new LongAdder();
     private final CountDownLatch finished;
     private final ByteBuf stepFrame;
-    private final ByteBuf resetFrame = frame("{\"type\":\"reset\",\"data\":{}}");
+    // The frames come from core's protocol model, built once: the generator sends the same bytes every time.
+    private final ByteBuf resetFrame = frame(new ClientMessage.Reset(JsonNodeFactory.instance.objectNode()).toJson().toString());
 
     public LoadGenerator(Plan plan) {
         this.plan = plan;
@@ -122,7 +125,8 @@ public final class LoadGenerator implements AutoCloseable {
         this.bootstrap = new Bootstrap().group(group).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) plan.connectTimeout().toMillis());
-        this.stepFrame = frame("{\"type\":\"step\",\"data\":{\"wait_seconds\":" + plan.waitSeconds() + ",\"payload\":\"" + plan.payload() + "\"}}");
+        this.stepFrame = frame(new ClientMessage.Step(JsonNodeFactory.instance.objectNode()
+                .put("wait_seconds", plan.waitSeconds()).put("payload", plan.payload())).toJson().toString());
         this.runs = new ArrayList<>(plan.sessions());
         for (int i = 0; i < plan.sessions(); i++) {
             runs.add(new SessionRun());

@@ -2,14 +2,28 @@ package dev.openenv.client.internal;
 
 import dev.openenv.client.ClientOptions;
 import dev.openenv.client.EnvClientException;
+import dev.openenv.client.EnvProvider;
+import dev.openenv.client.RunningEnv;
+import dev.openenv.client.SessionLostException;
+import dev.openenv.core.ResetRequest;
+import dev.openenv.core.StepResult;
+import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.protocol.ClientMessage;
+import dev.openenv.core.protocol.ServerMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** What the typed and generic clients share: URL handling, the current wire, blocking waits. Not API. */
+/**
+ * What the three clients share: URL handling, the session's wire, the messages they send and how their
+ * replies are read, reconnecting, blocking waits, and stopping a server the client started. Not API.
+ */
 public final class ClientCore implements AutoCloseable {
     private static final class SharedHttp {
         // Frames are handled right on the client's selector thread: the JDK's default executor costs
@@ -23,13 +37,74 @@ public final class ClientCore implements AutoCloseable {
 
     private final URI httpBase;
     private final ClientOptions options;
+    private final RunningEnv started; // null unless the client started its server: stopped on close
+    private final WireCodec codec = WireCodec.standard();
     private Wire wire; // guarded by this
     private boolean closed; // guarded by this
 
-    public ClientCore(String baseUrl, ClientOptions options) {
+    /** Connects to {@code baseUrl}; {@code started}, when not null, is the server to stop on {@link #close()}. */
+    public ClientCore(String baseUrl, ClientOptions options, RunningEnv started) {
         this.httpBase = httpBase(baseUrl);
         this.options = options;
+        this.started = started;
         this.wire = open();
+    }
+
+    /**
+     * Starts a server with {@code provider} and makes a client of it with {@code connect}; if that fails,
+     * the server is stopped before the exception propagates.
+     */
+    public static <C> C start(EnvProvider provider, Function<RunningEnv, C> connect) {
+        RunningEnv running = java.util.Objects.requireNonNull(provider, "provider").start();
+        try {
+            return connect.apply(running);
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
+    }
+
+    /** Sends a reset; completes with the result, its observation read by {@code observation}. */
+    public <O> CompletableFuture<StepResult<O>> reset(ResetRequest request, Function<JsonNode, O> observation) {
+        return reset(codec.object(java.util.Objects.requireNonNull(request, "request").toWire()), observation);
+    }
+
+    /** Sends a reset with {@code data} as its arguments, as given. */
+    public <O> CompletableFuture<StepResult<O>> reset(ObjectNode data, Function<JsonNode, O> observation) {
+        return envelope(new ClientMessage.Reset(data)).thenApply(env -> Envelopes.result(env, observation));
+    }
+
+    /** Sends an action; completes with the result, its observation read by {@code observation}. */
+    public <O> CompletableFuture<StepResult<O>> step(JsonNode action, Function<JsonNode, O> observation) {
+        return envelope(new ClientMessage.Step(action)).thenApply(env -> Envelopes.result(env, observation));
+    }
+
+    /** Sends an action; completes with the observation envelope as the server sent it. */
+    public CompletableFuture<ObjectNode> stepEnvelope(JsonNode action) {
+        return envelope(new ClientMessage.Step(action));
+    }
+
+    /** Asks for the state; completes with it as JSON. */
+    public CompletableFuture<JsonNode> state() {
+        return wire().send(new ClientMessage.State()).thenApply(reply -> switch (reply) {
+            case ServerMessage.State s -> s.state();
+            case ServerMessage.Observation o -> throw unexpected("state", reply);
+            case ServerMessage.Mcp m -> throw unexpected("state", reply);
+            case ServerMessage.Error e -> throw ServerErrors.of(e);
+        });
+    }
+
+    private CompletableFuture<ObjectNode> envelope(ClientMessage message) {
+        return wire().send(message).thenApply(reply -> switch (reply) {
+            case ServerMessage.Observation o -> o.envelope();
+            case ServerMessage.State s -> throw unexpected("observation", reply);
+            case ServerMessage.Mcp m -> throw unexpected("observation", reply);
+            case ServerMessage.Error e -> throw ServerErrors.of(e);
+        });
+    }
+
+    private static SessionLostException unexpected(String wanted, ServerMessage got) {
+        return new SessionLostException("Expected a reply of type " + wanted + ", the server sent " + got.type());
     }
 
     /** {@code http(s)://host[:port][/prefix]} from any of the forms the reference accepts. */
@@ -62,7 +137,7 @@ public final class ClientCore implements AutoCloseable {
                 : WebSocketWire.connect(options, SharedHttp.CLIENT, webSocketUri(httpBase));
     }
 
-    public synchronized Wire wire() {
+    private synchronized Wire wire() {
         if (closed) {
             throw new EnvClientException("Client is closed");
         }
@@ -105,11 +180,23 @@ public final class ClientCore implements AutoCloseable {
         return t instanceof RuntimeException r ? r : new EnvClientException(String.valueOf(t.getMessage()), t);
     }
 
+    /** Ends the session, then stops the server if this client started it. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (!closed) {
+    public void close() {
+        Wire last;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
-            wire.close();
+            last = wire;
+        }
+        try {
+            last.close();
+        } finally {
+            if (started != null) {
+                started.close();
+            }
         }
     }
 }

@@ -4,6 +4,8 @@ import dev.openenv.client.ClientOptions;
 import dev.openenv.client.ConnectException;
 import dev.openenv.client.EnvClientException;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.protocol.ClientMessage;
+import dev.openenv.core.protocol.ServerMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -19,8 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The HTTP routes {@code POST /reset}, {@code POST /step}, {@code GET /state}, for servers that only speak
  * HTTP. On the first reset it asks for an isolated session ({@code X-OpenEnv-Session: new}) and sends
- * the id it gets back on every later request; a server that does not know the header (the Python
- * reference, whose HTTP routes are stateless) simply ignores it.
+ * the id it gets back on every later request, and ends it with {@code DELETE /session} on close; a
+ * server that does not know the header (the Python reference, whose HTTP routes are stateless) simply
+ * ignores it and never names a session, so nothing is deleted there.
  */
 public final class HttpWire implements Wire {
     private static final String SESSION_HEADER = "X-OpenEnv-Session";
@@ -38,20 +42,23 @@ public final class HttpWire implements Wire {
     }
 
     @Override
-    public CompletableFuture<JsonNode> reset(ObjectNode data) {
-        return send(post("/reset", data, sessionId == null ? "new" : sessionId));
+    public CompletableFuture<ServerMessage> send(ClientMessage message) {
+        return switch (message) {
+            case ClientMessage.Reset m -> send(post("/reset", m.data(), sessionId == null ? "new" : sessionId))
+                    .thenApply(body -> new ServerMessage.Observation(object(body)));
+            case ClientMessage.Step m -> {
+                ObjectNode body = JsonNodeFactory.instance.objectNode();
+                body.set("action", m.action());
+                yield send(post("/step", body, sessionId)).thenApply(reply -> new ServerMessage.Observation(object(reply)));
+            }
+            case ClientMessage.State m -> send(request("/state", sessionId).GET().build()).thenApply(ServerMessage.State::new);
+            case ClientMessage.Close m -> throw new IllegalArgumentException("close() ends an HTTP session");
+            case ClientMessage.Mcp m -> throw new IllegalArgumentException("MCP requests go to /mcp, not over this wire");
+        };
     }
 
-    @Override
-    public CompletableFuture<JsonNode> step(ObjectNode action) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.set("action", action);
-        return send(post("/step", body, sessionId));
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> state() {
-        return send(request("/state", sessionId).GET().build());
+    private static ObjectNode object(JsonNode body) {
+        return body instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
     }
 
     private HttpRequest post(String path, JsonNode body, String session) {
@@ -91,7 +98,7 @@ public final class HttpWire implements Wire {
                 throw new EnvClientException("Request to " + request.uri() + " failed: " + cause, cause);
             }
             if (response.statusCode() != 200) {
-                throw ServerErrors.fromHttp(response.statusCode(), response.body());
+                throw ServerErrors.of(ServerMessage.Error.fromHttp(response.statusCode(), response.body(), codec));
             }
             response.headers().firstValue(SESSION_HEADER).ifPresent(id -> {
                 if (!"default".equals(id)) {
@@ -104,6 +111,19 @@ public final class HttpWire implements Wire {
 
     @Override
     public void close() {
-        // Isolated HTTP sessions end on the server's idle timeout; nothing to send.
+        String id = sessionId;
+        sessionId = null;
+        if (id == null) {
+            return; // the default session, or a server without HTTP sessions: nothing to end
+        }
+        try {
+            // Frees the isolated session's capacity slot now rather than at the server's idle timeout.
+            http.sendAsync(request("/session", id).DELETE().build(), HttpResponse.BodyHandlers.discarding())
+                    .get(options.replyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ignored) {
+            // The server is gone or slow; its idle timeout ends the session.
+        }
     }
 }

@@ -5,6 +5,8 @@ import dev.openenv.client.ConnectException;
 import dev.openenv.client.EnvClientException;
 import dev.openenv.client.SessionLostException;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.protocol.ClientMessage;
+import dev.openenv.core.protocol.ServerMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -13,11 +15,10 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@code /ws} session protocol over the JDK's WebSocket. Requests may be pipelined; replies are
@@ -29,11 +30,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class WebSocketWire implements Wire {
     private static final int MAX_MESSAGE_CHARS = 100 * 1024 * 1024;
+    private static final String CLOSE_FRAME = new ClientMessage.Close().toJson().toString();
+    /** Reply deadlines of every WebSocket client; a deadline is cancelled as soon as its reply arrives. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
     private final WireCodec codec = WireCodec.standard();
     private final ClientOptions options;
     private final WebSocket socket;
-    private final ArrayDeque<CompletableFuture<JsonNode>> pending = new ArrayDeque<>(); // guarded by this
+    private final ArrayDeque<CompletableFuture<ServerMessage>> pending = new ArrayDeque<>(); // guarded by this
+    private final CompletableFuture<Void> serverClosed = new CompletableFuture<>();
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null); // guarded by this
     private RuntimeException lost; // guarded by this; set once the session is unusable
     private RuntimeException unsolicited; // guarded by this; an error frame nobody asked for
@@ -59,30 +64,21 @@ public final class WebSocketWire implements Wire {
         return new WebSocketWire(options, http, uri);
     }
 
-    @Override
-    public CompletableFuture<JsonNode> reset(ObjectNode data) {
-        ObjectNode msg = JsonNodeFactory.instance.objectNode();
-        msg.put("type", "reset");
-        msg.set("data", data);
-        return request(msg);
+    private static ScheduledThreadPoolExecutor deadlines() {
+        var executor = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("openenv-client-deadlines").factory());
+        executor.setRemoveOnCancelPolicy(true); // a cancelled deadline must not stay queued for its whole delay
+        return executor;
+    }
+
+    /** Reply deadlines still queued, across all WebSocket clients of this JVM. */
+    public static int pendingDeadlines() {
+        return DEADLINES.getQueue().size();
     }
 
     @Override
-    public CompletableFuture<JsonNode> step(ObjectNode action) {
-        ObjectNode msg = JsonNodeFactory.instance.objectNode();
-        msg.put("type", "step");
-        msg.set("data", action);
-        return request(msg);
-    }
-
-    @Override
-    public CompletableFuture<JsonNode> state() {
-        return request(JsonNodeFactory.instance.objectNode().put("type", "state"));
-    }
-
-    private CompletableFuture<JsonNode> request(ObjectNode message) {
-        String text = codec.write(message);
-        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    public CompletableFuture<ServerMessage> send(ClientMessage message) {
+        String text = codec.write(message.toJson());
+        CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
         synchronized (this) {
             RuntimeException failure = unsolicited != null ? unsolicited : lost;
             if (failure != null) {
@@ -97,27 +93,28 @@ public final class WebSocketWire implements Wire {
             });
         }
         long timeout = options.replyTimeout().toMillis();
-        CompletableFuture.delayedExecutor(timeout, TimeUnit.MILLISECONDS).execute(() -> {
+        ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
             if (!reply.isDone()) {
                 // A late reply would be read as the answer to the next request: drop the connection.
-                fail(new SessionLostException("No reply within " + timeout + " ms; connection dropped"));
+                fail(new SessionLostException("No reply within " + timeout + " ms; connection dropped",
+                        new TimeoutException("reply timeout of " + timeout + " ms")));
                 socket.abort();
             }
-        });
+        }, timeout, TimeUnit.MILLISECONDS);
+        reply.whenComplete((value, error) -> deadline.cancel(false));
         return reply;
     }
 
     private void deliver(String text) {
-        JsonNode frame;
+        ServerMessage message;
         try {
-            frame = codec.parse(text);
+            message = ServerMessage.parse(codec.parse(text));
         } catch (RuntimeException e) {
             fail(new SessionLostException("Server sent a frame that is not JSON: " + e.getMessage(), e));
             return;
         }
-        CompletableFuture<JsonNode> reply;
-        RuntimeException error = "error".equals(frame.path("type").asString(""))
-                ? ServerErrors.fromFrame(frame.path("data")) : null;
+        CompletableFuture<ServerMessage> reply;
+        RuntimeException error = message instanceof ServerMessage.Error e ? ServerErrors.of(e) : null;
         synchronized (this) {
             reply = pending.poll();
             if (reply == null) {
@@ -130,12 +127,12 @@ public final class WebSocketWire implements Wire {
         if (error != null) {
             reply.completeExceptionally(error);
         } else {
-            reply.complete(frame.path("data"));
+            reply.complete(message);
         }
     }
 
     private void fail(RuntimeException cause) {
-        ArrayDeque<CompletableFuture<JsonNode>> failed;
+        ArrayDeque<CompletableFuture<ServerMessage>> failed;
         synchronized (this) {
             if (lost == null) {
                 lost = cause;
@@ -166,9 +163,12 @@ public final class WebSocketWire implements Wire {
             lost = new EnvClientException("Client is closed");
         }
         try {
+            // Say goodbye, then wait for the server's close frame: the server ends the session (and
+            // frees its slot) before it sends it, so the next client finds room even on a full server.
             sendChain.handle((a, b) -> null)
-                    .thenCompose(ignored -> socket.sendText("{\"type\":\"close\"}", true))
+                    .thenCompose(ignored -> socket.sendText(CLOSE_FRAME, true))
                     .thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""))
+                    .thenCompose(ws -> serverClosed)
                     .get(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -215,6 +215,7 @@ public final class WebSocketWire implements Wire {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            serverClosed.complete(null);
             fail(new SessionLostException("Server closed the session (code " + statusCode
                     + (reason == null || reason.isEmpty() ? "" : ", " + reason) + ")"));
             return null;
@@ -222,6 +223,7 @@ public final class WebSocketWire implements Wire {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
+            serverClosed.complete(null);
             fail(new SessionLostException("Connection failed: " + error.getMessage(), error));
         }
     }

@@ -1,22 +1,17 @@
 package dev.openenv.client.internal;
 
+import dev.openenv.core.protocol.ClientMessage;
+import dev.openenv.core.protocol.ServerMessage;
 import java.util.concurrent.CompletableFuture;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One session's request/reply channel to a server. Not API: the clients are.
- * Replies come back in request order; a failed future carries a client exception.
+ * One session's request/reply channel to a server. Not API: the clients are. Replies come back in
+ * request order; an {@link ServerMessage.Error} reply or a lost connection fails the future with a
+ * client exception, so a completed future holds an observation or a state.
  */
 public interface Wire extends AutoCloseable {
-    /** Sends reset arguments; completes with the observation envelope. */
-    CompletableFuture<JsonNode> reset(ObjectNode data);
-
-    /** Sends an action; completes with the observation envelope. */
-    CompletableFuture<JsonNode> step(ObjectNode action);
-
-    /** Completes with the state object. */
-    CompletableFuture<JsonNode> state();
+    /** Sends {@code message} ({@code reset}, {@code step} or {@code state}); completes with the server's reply. */
+    CompletableFuture<ServerMessage> send(ClientMessage message);
 
     /** Ends the session (best effort) and releases the connection. Idempotent. */
     @Override

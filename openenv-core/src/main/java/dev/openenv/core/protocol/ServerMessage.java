@@ -51,6 +51,40 @@ public sealed interface ServerMessage {
             return new Error(failure.code(), failure.code().wire(), failure.message(), details);
         }
 
+        /**
+         * Reads an HTTP error response of the routes ({@code /reset}, {@code /step}, {@code /state}) as the
+         * error it stands for: the status picks the code the way {@link Failure#httpStatus()} assigned it
+         * (422 and 400 validation, 503 capacity, anything else execution), {@code detail} gives the
+         * message (a string) or the validation errors (a list, kept in {@code errors}); {@code status}
+         * is kept in the details.
+         */
+        public static Error fromHttp(int status, String body, WireCodec codec) {
+            JsonNode json;
+            try {
+                json = body == null || body.isBlank() ? null : codec.parse(body);
+            } catch (RuntimeException notJson) {
+                json = null;
+            }
+            JsonNode detail = json == null ? null : json.get("detail");
+            ObjectNode details = JsonNodeFactory.instance.objectNode();
+            details.put("status", status);
+            String message;
+            if (detail != null && detail.isArray()) {
+                details.set("errors", detail);
+                message = "Invalid request";
+            } else if (detail != null && detail.isString()) {
+                message = detail.stringValue();
+            } else {
+                message = body == null || body.isBlank() ? "HTTP " + status : body.strip();
+            }
+            ErrorCode code = switch (status) {
+                case 400, 422 -> ErrorCode.VALIDATION_ERROR;
+                case 503 -> ErrorCode.CAPACITY_REACHED;
+                default -> ErrorCode.EXECUTION_ERROR;
+            };
+            return new Error(code, code.wire(), message, details);
+        }
+
         /** {@link #details()} as plain Java values. */
         public Map<String, Object> detailValues() {
             Map<String, Object> out = new LinkedHashMap<>();

@@ -106,4 +106,24 @@ class ProtocolTest {
                 .isInstanceOfSatisfying(ProtocolException.class,
                         e -> assertThat(((Failure.Invalid) e.failure()).errors().getFirst().type()).isEqualTo("int_from_float"));
     }
+
+    @Test
+    void anHttpErrorReadsBackAsTheCodeItsFailureCarries() {
+        // What the HTTP routes send for each failure, read the way a client reads it.
+        var routes = List.of(new Failure.Execution("boom"), new Failure.Timeout(Duration.ofSeconds(1)),
+                new Failure.CapacityReached(2, 2), new Failure.BadRequest("bad"), new Failure.NotFound("Unknown session: x"));
+        for (Failure f : routes) {
+            var read = ServerMessage.Error.fromHttp(f.httpStatus(), "{\"detail\":\"" + f.message() + "\"}", codec);
+            assertThat(read.code()).as(f.toString()).isEqualTo(f.code());
+            assertThat(read.message()).isEqualTo(f.message());
+            assertThat(read.details().path("status").asInt()).isEqualTo(f.httpStatus());
+        }
+        var invalid = ServerMessage.Error.fromHttp(422,
+                "{\"detail\":[{\"type\":\"missing\",\"loc\":[\"body\",\"action\"],\"msg\":\"Field required\"}]}", codec);
+        assertThat(invalid.code()).isEqualTo(ErrorCode.VALIDATION_ERROR);
+        assertThat(invalid.details().path("errors").path(0).path("type").asString()).isEqualTo("missing");
+        var proxy = ServerMessage.Error.fromHttp(502, "<html>Bad Gateway</html>", codec);
+        assertThat(proxy.code()).isEqualTo(ErrorCode.EXECUTION_ERROR);
+        assertThat(proxy.message()).isEqualTo("<html>Bad Gateway</html>");
+    }
 }

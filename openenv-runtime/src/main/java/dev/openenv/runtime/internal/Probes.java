@@ -1,5 +1,8 @@
 package dev.openenv.runtime.internal;
 
+import dev.openenv.client.ClientOptions;
+import dev.openenv.client.GenericEnvClient;
+import dev.openenv.client.ServerErrorException;
 import dev.openenv.runtime.ProviderStartException;
 import dev.openenv.runtime.WaitTarget;
 import java.io.IOException;
@@ -7,21 +10,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The ready checks behind {@link dev.openenv.runtime.Wait}. */
 public final class Probes {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration ATTEMPT = Duration.ofSeconds(30);
 
@@ -33,9 +28,7 @@ public final class Probes {
     }
 
     public static void awaitReset(WaitTarget target, Duration timeout, Map<String, Object> arguments) {
-        URI ws = webSocketUri(target.baseUrl());
-        String frame = JSON.writeValueAsString(Map.of("type", "reset", "data", new LinkedHashMap<>(arguments)));
-        poll(target, timeout, "a reset over " + ws, (http, budget) -> resetOnce(http, ws, frame, budget));
+        poll(target, timeout, "a reset on " + stripSlash(target.baseUrl()) + "/ws", (http, budget) -> resetOnce(target.baseUrl(), arguments, budget));
     }
 
     public static void awaitHttp(WaitTarget target, Duration timeout, String path) {
@@ -70,7 +63,7 @@ public final class Probes {
                     Thread.currentThread().interrupt();
                     throw new ProviderStartException("interrupted while waiting for the server", e);
                 } catch (Exception e) {
-                    String problem = describe(e);
+                    String problem = e instanceof ProviderStartException p ? p.getMessage() : describe(e);
                     // An attempt cut short by the deadline says nothing new: keep the server's own answer.
                     if (!(problem.equals("timed out") && !last.equals("not tried") && deadline - System.nanoTime() <= 0)) {
                         last = problem;
@@ -84,69 +77,17 @@ public final class Probes {
         }
     }
 
-    private static void resetOnce(HttpClient http, URI ws, String frame, Duration budget) throws Exception {
-        var listener = new Listener();
-        long nanos = budget.toNanos();
-        WebSocket socket = http.newWebSocketBuilder().connectTimeout(budget).buildAsync(ws, listener)
-                .get(nanos, TimeUnit.NANOSECONDS);
-        try {
-            socket.sendText(frame, true).get(nanos, TimeUnit.NANOSECONDS);
-            JsonNode reply = JSON.readTree(listener.reply.get(nanos, TimeUnit.NANOSECONDS));
-            // Leave the way a client does and wait for the server's close frame, whatever the answer:
-            // the server ends the session (and frees its slot) before sending it, so the next attempt
-            // or the client connecting next finds room even on a one-session server.
-            leave(socket, listener);
-            String type = reply.path("type").asString("");
-            if (!type.equals("observation")) {
-                JsonNode data = reply.path("data");
-                throw new IOException("reset answered " + (type.equals("error")
-                        ? data.path("code").asString("error") + ": " + data.path("message").asString("")
-                        : reply.toString()));
-            }
-        } finally {
-            socket.abort();
-        }
-    }
-
-    private static void leave(WebSocket socket, Listener listener) {
-        try {
-            socket.sendText("{\"type\":\"close\"}", true).get(2, TimeUnit.SECONDS);
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(2, TimeUnit.SECONDS);
-            listener.closed.get(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (TimeoutException | ExecutionException ignored) {
-            // A server that does not confirm is no less ready.
-        }
-    }
-
-    private static final class Listener implements WebSocket.Listener {
-        final CompletableFuture<String> reply = new CompletableFuture<>();
-        final CompletableFuture<Void> closed = new CompletableFuture<>();
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                reply.complete(text.toString());
-                text.setLength(0);
-            }
-            ws.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-            reply.completeExceptionally(new IOException("server closed the session (" + status + " " + reason + ")"));
-            closed.complete(null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            reply.completeExceptionally(error);
-            closed.complete(null);
+    /**
+     * One real session with the client: connect, reset, leave. The client's close waits for the server's
+     * close frame, and the server ends the session (freeing its slot) before sending it, so the client
+     * connecting next finds room even on a one-session server.
+     */
+    private static void resetOnce(String baseUrl, Map<String, Object> arguments, Duration budget) {
+        var options = ClientOptions.defaults().withConnectTimeout(budget).withReplyTimeout(budget);
+        try (var client = GenericEnvClient.connect(baseUrl, options)) {
+            client.reset(arguments);
+        } catch (ServerErrorException e) {
+            throw new ProviderStartException("reset answered " + e.rawCode() + ": " + e.serverMessage());
         }
     }
 
@@ -154,8 +95,10 @@ public final class Probes {
         while ((e instanceof ExecutionException || e instanceof java.util.concurrent.CompletionException) && e.getCause() != null) {
             e = e.getCause();
         }
-        if (e instanceof TimeoutException) {
-            return "timed out";
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof TimeoutException || c instanceof java.net.http.HttpTimeoutException) {
+                return "timed out";
+            }
         }
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
@@ -163,17 +106,5 @@ public final class Probes {
 
     private static String stripSlash(String url) {
         return url.replaceAll("/+$", "");
-    }
-
-    /** {@code ws(s)://host:port[/prefix]/ws} for an {@code http(s)://} base URL. */
-    public static URI webSocketUri(String baseUrl) {
-        String s = stripSlash(baseUrl);
-        if (s.startsWith("https://")) {
-            return URI.create("wss://" + s.substring(8) + "/ws");
-        }
-        if (s.startsWith("http://")) {
-            return URI.create("ws://" + s.substring(7) + "/ws");
-        }
-        return URI.create(s + "/ws");
     }
 }

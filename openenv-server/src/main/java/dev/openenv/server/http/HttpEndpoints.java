@@ -61,6 +61,7 @@ public final class HttpEndpoints {
             routing.any("/reset", only(Method.POST, this::reset));
             routing.any("/step", only(Method.POST, this::step));
             routing.any("/state", only(Method.GET, this::state));
+            routing.any("/session", only(Method.DELETE, this::endSession));
         }
         routing.any("/health", only(Method.GET, (req, res) -> json(res, 200, "{\"status\":\"healthy\"}".getBytes())));
         routing.any("/metadata", only(Method.GET, this::metadata));
@@ -127,6 +128,21 @@ public final class HttpEndpoints {
             JsonNode out = await(session, runner::state, null);
             res.header(SESSION_HEADER, session.id());
             json(res, 200, codec.writeBytes(out));
+        });
+    }
+
+    /** {@code DELETE /session}: ends the isolated session the header names and frees its slot at once. */
+    private void endSession(ServerRequest req, ServerResponse res) {
+        guarded(res, () -> {
+            String id = req.headers().first(SESSION_HEADER).orElse(null);
+            if (id == null || id.equals("default") || id.equals("new")) {
+                throw Failure.raise(new Failure.BadRequest("DELETE /session needs the X-OpenEnv-Session header of an isolated session"));
+            }
+            Session session = sessions.find(id).filter(s -> s.kind() == Session.Kind.HTTP)
+                    .orElseThrow(() -> Failure.raise(new Failure.NotFound("Unknown session: " + id)));
+            session.close("ended by its client", false);
+            res.header(SESSION_HEADER, id);
+            json(res, 200, codec.writeBytes(codec.object(java.util.Map.of("session_id", id, "status", "ended"))));
         });
     }
 

@@ -1,0 +1,102 @@
+package dev.openenv.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.openenv.client.internal.WebSocketWire;
+import dev.openenv.core.protocol.ErrorCode;
+import dev.openenv.envs.echo.EchoAction;
+import dev.openenv.envs.echo.EchoEnvironment;
+import dev.openenv.server.EnvServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What a client holds on to, on the server and in its own JVM, after it is done with it. */
+@Timeout(60)
+class ClientResourcesTest {
+    EnvServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void closingAnHttpClientFreesItsServerSlotAtOnce() {
+        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        var http = ClientOptions.defaults().withTransport(ClientOptions.Transport.HTTP);
+        for (int i = 0; i < 3; i++) {   // with a leaked slot the second client would wait for the idle timeout
+            try (var client = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO, http)) {
+                client.reset();
+                assertThat(client.step(new EchoAction("hi")).reward()).isEqualTo(0.2);
+                assertThat(server.activeSessions()).isEqualTo(1);
+            }
+            assertThat(server.activeSessions()).as("slots in use after close").isZero();
+        }
+        // and a WebSocket client fits right after an HTTP one
+        try (var client = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO, http)) {
+            client.reset();
+        }
+        try (var client = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO)) {
+            assertThat(client.reset().observation().echoedMessage()).isEqualTo("Echo environment ready!");
+        }
+    }
+
+    @Test
+    void deletingAnUnknownOrDefaultSessionIsAClearError() throws Exception {
+        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            for (String id : new String[] {"nope", "default"}) {
+                var response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/session"))
+                        .header("X-OpenEnv-Session", id).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(id).isIn(400, 404);
+                assertThat(response.body()).contains("detail");
+            }
+        }
+    }
+
+    @Test
+    void answeredRequestsLeaveNoReplyDeadlineBehind() {
+        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(2)).start();
+        int before = WebSocketWire.pendingDeadlines();
+        try (var client = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO,
+                ClientOptions.defaults().withReplyTimeout(Duration.ofMinutes(5)))) {
+            client.reset();
+            for (int i = 0; i < 2_000; i++) {
+                client.step(new EchoAction("x"));
+            }
+            // Each deadline is cancelled as its reply completes; the cancellation runs right after.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (WebSocketWire.pendingDeadlines() > before && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(WebSocketWire.pendingDeadlines()).isLessThanOrEqualTo(before);
+        }
+    }
+
+    @Test
+    void serverErrorsCarryTheEnumCodeAndTheMessageAsSent() {
+        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        try (var first = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO)) {
+            first.reset();
+            assertThatThrownBy(() -> {
+                try (var second = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO)) {
+                    second.reset();
+                }
+            }).isInstanceOfSatisfying(CapacityReachedException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.CAPACITY_REACHED);
+                assertThat(e.rawCode()).isEqualTo("CAPACITY_REACHED");
+                assertThat(e.maxSessions()).isEqualTo(1);
+                assertThat(e.serverMessage()).doesNotContain("code:").contains("1");
+            });
+        }
+    }
+}
