@@ -64,6 +64,22 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void anAbruptlyDroppedConnectionFreesItsSlotAtOnce() throws Exception {
+        // Default ping period (20 s): only the end of the connection itself can free the slot in time.
+        server = counting(local().withMaxConcurrentEnvs(1));
+        for (int i = 0; i < 5; i++) {   // a trainer crashing and reconnecting at full capacity
+            var ws = WsProbe.open(server.baseUrl(), "/ws");
+            ws.sendText("{\"type\":\"reset\"}");
+            assertThat(json(ws.next()).path("type").asString()).isEqualTo("observation");
+            long dropped = System.nanoTime();
+            ws.close();   // TCP close, no close frame, no close message
+            awaitTrue(() -> server.activeSessions() == 0);
+            assertThat(Duration.ofNanos(System.nanoTime() - dropped)).isLessThan(Duration.ofMillis(500));
+        }
+        assertThat(closed.get()).isEqualTo(5);
+    }
+
+    @Test
     void closeMessageEndsTheSessionAndFreesTheSlot() throws Exception {
         server = counting(local().withMaxConcurrentEnvs(1));
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
@@ -165,15 +181,17 @@ class SessionLifecycleTest {
     }
 
     @Test
-    void deliberateLeniencyKeepsTheSessionOpen() throws Exception {
+    void refusedMessagesKeepTheSessionOpen() throws Exception {
         server = counting(local());
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
             ws.sendText("[]");
             assertThat(json(ws.next()).path("data").path("code").asString()).isEqualTo("VALIDATION_ERROR");
             ws.sendBinary("{\"type\":\"state\"}".getBytes(StandardCharsets.UTF_8));
             assertThat(json(ws.next()).path("data").path("code").asString()).isEqualTo("INVALID_JSON");
-            ws.sendText("{\"type\":\"state\",\"data\":{}}");
-            assertThat(json(ws.next()).path("type").asString()).isEqualTo("state");
+            ws.sendText("{\"type\":\"state\",\"data\":{}}");   // as the reference: data is extra here
+            assertThat(json(ws.next()).path("data").path("errors").path(0).path("type").asString()).isEqualTo("extra_forbidden");
+            ws.sendText("{\"type\":\"close\",\"data\":{}}");   // refused, so the session stays
+            assertThat(json(ws.next()).path("data").path("code").asString()).isEqualTo("VALIDATION_ERROR");
             ws.sendText("{\"type\":\"reset\",\"data\":{\"seed\":\"abc\"}}");
             JsonNode bad = json(ws.next());
             assertThat(bad.path("data").path("errors").path(0).path("loc").path(0).asString()).isEqualTo("seed");

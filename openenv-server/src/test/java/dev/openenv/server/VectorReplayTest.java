@@ -144,7 +144,7 @@ class VectorReplayTest {
     static Stream<String> wsCases() {
         return Stream.of("ws-error-invalid-json", "ws-error-missing-type", "ws-error-unknown-type",
                 "ws-error-step-data-not-object", "ws-error-step-missing-data", "ws-error-reset-episode-id-wrong-type",
-                "ws-error-reset-extra-member", "ws-capacity-reached");
+                "ws-error-reset-extra-member", "ws-capacity-reached", "ws-error-state-with-data", "ws-error-close-with-data");
     }
 
     @ParameterizedTest

@@ -96,10 +96,13 @@ public sealed interface ClientMessage {
             case "reset" -> new Reset(Envelope.data(msg, false));
             case "step" -> new Step(Envelope.data(msg, true));
             case "state" -> {
-                Envelope.data(msg, false);
+                Envelope.typeOnly(msg);
                 yield new State();
             }
-            case "close" -> new Close();
+            case "close" -> {
+                Envelope.typeOnly(msg);
+                yield new Close();
+            }
             case "mcp" -> new Mcp(Envelope.data(msg, true));
             default -> throw Failure.raise(new Failure.UnknownType(type));
         };
@@ -110,6 +113,19 @@ public sealed interface ClientMessage {
         private static final Set<String> KEYS = Set.of("type", "data");
 
         private Envelope() {}
+
+        /** {@code state} and {@code close} carry nothing but their type: even an empty {@code data} is extra, as in the reference. */
+        static void typeOnly(JsonNode msg) {
+            var errors = new ArrayList<ValidationError>();
+            for (var e : msg.properties()) {
+                if (!e.getKey().equals("type")) {
+                    errors.add(new ValidationError("extra_forbidden", List.of(e.getKey()), "Extra inputs are not permitted", e.getValue(), null));
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw Failure.raise(new Failure.Invalid(errors));
+            }
+        }
 
         static ObjectNode data(JsonNode msg, boolean required) {
             var errors = new ArrayList<ValidationError>();

@@ -74,7 +74,22 @@ public final class Connection implements WsListener {
         binding = bound;
         // Helidon does not tell the listener when the peer vanishes without a close frame; the reader
         // thread ending is how the heartbeat notices.
-        reader = Thread.currentThread();
+        Thread readerThread = Thread.currentThread();
+        reader = readerThread;
+        if (readerThread.isVirtual()) {
+            // Free the slot the moment the connection's reader ends (TCP reset, EOF without a close
+            // frame), as the reference does, rather than at the heartbeat's next look: a trainer that
+            // reconnects after a crash at full capacity must find its slot. A parked virtual thread costs
+            // about a kilobyte; the heartbeat's check stays as the fallback.
+            Thread.ofVirtual().name("openenv-ws-end").start(() -> {
+                try {
+                    readerThread.join();
+                    end("connection lost");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
         bound.session().ended().thenAccept(ending -> {
             if (ending.byServer() && !ended.get()) {
                 refuse(ws, new Failure.SessionFailed(ending.reason()));
