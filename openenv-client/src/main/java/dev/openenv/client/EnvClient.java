@@ -34,24 +34,24 @@ import java.util.concurrent.CompletableFuture;
  * with {@link ServerErrorException} (its {@code code()} is the protocol's), {@link CapacityReachedException}
  * when no session slot was free.
  */
-public final class EnvClient<A extends Action, O, S extends State> implements AutoCloseable {
+public final class EnvClient<A extends Action, O, S extends State> extends SessionClient {
     private final EnvironmentType<A, O, S> type;
-    private final ClientCore core;
     private final WireCodec codec = WireCodec.standard();
 
     private EnvClient(String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options, RunningEnv started) {
-        this.type = Objects.requireNonNull(type, "type");
-        this.core = new ClientCore(baseUrl, options, started);
+        super(new ClientCore(baseUrl, options, started));
+        this.type = type;
     }
 
     /** Connects to the server at {@code baseUrl} ({@code http://host:port}, {@code ws://…}, or {@code host:port}). */
     public static <A extends Action, O, S extends State> EnvClient<A, O, S> connect(String baseUrl, EnvironmentType<A, O, S> type) {
-        return new EnvClient<>(baseUrl, type, ClientOptions.defaults(), null);
+        return connect(baseUrl, type, ClientOptions.defaults());
     }
 
     /** Connects with explicit options (transport, timeouts, headers). */
     public static <A extends Action, O, S extends State> EnvClient<A, O, S> connect(
             String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options) {
+        Objects.requireNonNull(type, "type");   // before connecting: a failed check must not leave a session open
         return new EnvClient<>(baseUrl, type, options, null);
     }
 
@@ -120,24 +120,5 @@ public final class EnvClient<A extends Action, O, S extends State> implements Au
 
     private O observation(tools.jackson.databind.JsonNode json) {
         return Envelopes.read(json, type.observationType());
-    }
-
-    /** Ends the current session (if any is left) and opens a new one; call {@link #reset()} next. */
-    public void reconnect() {
-        core.reconnect();
-    }
-
-    /** The server's HTTP base URL. */
-    public URI baseUri() {
-        return core.baseUri();
-    }
-
-    /**
-     * Tells the server the session is over and closes the connection; a client made by
-     * {@link #start(EnvProvider, EnvironmentType) start} then stops its server. Idempotent.
-     */
-    @Override
-    public void close() {
-        core.close();
     }
 }

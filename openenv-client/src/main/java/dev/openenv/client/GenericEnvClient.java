@@ -21,12 +21,11 @@ import java.util.concurrent.CompletableFuture;
  * }
  * }</pre>
  */
-public final class GenericEnvClient implements AutoCloseable {
-    private final ClientCore core;
+public final class GenericEnvClient extends SessionClient {
     private final WireCodec codec = WireCodec.standard();
 
     private GenericEnvClient(String baseUrl, ClientOptions options, RunningEnv started) {
-        this.core = new ClientCore(baseUrl, options, started);
+        super(new ClientCore(baseUrl, options, started));
     }
 
     public static GenericEnvClient connect(String baseUrl) {
@@ -100,19 +99,5 @@ public final class GenericEnvClient implements AutoCloseable {
     private Map<String, Object> plainMap(tools.jackson.databind.JsonNode node) {
         Object plain = codec.toPlain(node);
         return plain instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    public void reconnect() {
-        core.reconnect();
-    }
-
-    public URI baseUri() {
-        return core.baseUri();
-    }
-
-    /** Ends the session; a client made by {@link #start(EnvProvider) start} then stops its server. Idempotent. */
-    @Override
-    public void close() {
-        core.close();
     }
 }

@@ -24,15 +24,14 @@ import tools.jackson.databind.node.ObjectNode;
  * A failed call throws {@link ToolCallException} with the reference's error type
  * ({@code tool_not_found}, {@code invalid_args}, {@code execution_error}, {@code timeout}).
  */
-public final class McpToolClient implements AutoCloseable {
+public final class McpToolClient extends SessionClient {
     /** A tool as the environment lists it. */
     public record ToolInfo(String name, String description, Map<String, Object> inputSchema) {}
 
-    private final ClientCore core;
     private final WireCodec codec = WireCodec.standard();
 
     private McpToolClient(String baseUrl, ClientOptions options, RunningEnv started) {
-        this.core = new ClientCore(baseUrl, options, started);
+        super(new ClientCore(baseUrl, options, started));
     }
 
     public static McpToolClient connect(String baseUrl) {
@@ -109,11 +108,5 @@ public final class McpToolClient implements AutoCloseable {
     private Map<String, Object> plain(JsonNode node) {
         Object p = codec.toPlain(node);
         return p instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    /** Ends the session; a client made by {@link #start(EnvProvider) start} then stops its server. Idempotent. */
-    @Override
-    public void close() {
-        core.close();
     }
 }
