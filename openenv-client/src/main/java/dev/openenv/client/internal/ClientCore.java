@@ -35,6 +35,11 @@ public final class ClientCore implements AutoCloseable {
                 java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("openenv-client-callback").factory());
     }
 
+    /** The HTTP client every client of this JVM shares (HTTP/1.1, frames handled on its selector thread). */
+    public static HttpClient sharedHttp() {
+        return SharedHttp.CLIENT;
+    }
+
     private final URI httpBase;
     private final ClientOptions options;
     private final RunningEnv started; // null unless the client started its server: stopped on close

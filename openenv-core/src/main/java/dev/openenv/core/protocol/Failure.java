@@ -104,6 +104,9 @@ public sealed interface Failure {
     /** The session itself failed or was ended by the server (idle timeout, shutdown …). */
     record SessionFailed(String message) implements Failure {}
 
+    /** The environment does not offer what was asked (e.g. the Task API without tasks): HTTP 501. */
+    record NotSupported(String message) implements Failure {}
+
     /** The human-readable message the transports carry. */
     String message();
 
@@ -123,6 +126,7 @@ public sealed interface Failure {
             case CapacityReached f -> ErrorCode.CAPACITY_REACHED;
             case FactoryFailed f -> ErrorCode.FACTORY_ERROR;
             case SessionFailed f -> ErrorCode.SESSION_ERROR;
+            case NotSupported f -> ErrorCode.EXECUTION_ERROR;
         };
     }
 
@@ -142,6 +146,7 @@ public sealed interface Failure {
             case CapacityReached f -> 503;
             case FactoryFailed f -> 500;
             case SessionFailed f -> 503;
+            case NotSupported f -> 501;
         };
     }
 
@@ -161,6 +166,7 @@ public sealed interface Failure {
             case CapacityReached f -> JsonRpcCodes.SERVER_ERROR;
             case FactoryFailed f -> JsonRpcCodes.SERVER_ERROR;
             case SessionFailed f -> JsonRpcCodes.SERVER_ERROR;
+            case NotSupported f -> JsonRpcCodes.METHOD_NOT_FOUND;
         };
     }
 

@@ -47,6 +47,7 @@ public sealed interface ServerMessage {
                 case Failure.Execution f -> { }
                 case Failure.Timeout f -> { }
                 case Failure.SessionFailed f -> { }
+                case Failure.NotSupported f -> { }
             }
             return new Error(failure.code(), failure.code().wire(), failure.message(), details);
         }

@@ -10,6 +10,7 @@ import dev.openenv.core.State;
 import dev.openenv.core.Episode;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
+import dev.openenv.core.TaskProvider;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,16 @@ import java.util.Random;
  * gets closer (by path length), -0.1 per step that gets farther, -0.05 for bumping a wall, +1 at the goal;
  * the episode ends at the goal or after 4·size² steps.
  */
-public final class GridWorldEnvironment implements Environment<GridWorldEnvironment.Move, GridWorldEnvironment.View, GridWorldEnvironment.GridState> {
+public final class GridWorldEnvironment implements Environment<GridWorldEnvironment.Move, GridWorldEnvironment.View, GridWorldEnvironment.GridState>,
+        TaskProvider<GridWorldEnvironment.Maze> {
+    /**
+     * A task: the maze of {@code seed} at {@code size}. Splits: {@code train} (1,000 mazes of sizes 5–11),
+     * {@code test} (100 mazes of sizes 12–20, never seen in training). Reset with
+     * {@code ResetRequest.task("train", i)} plays maze {@code i}.
+     */
+    public record Maze(String id, int size, long seed) {}
+
+    private static final List<Split> SPLITS = List.of(Split.named("train"), Split.named("test"));
 
     /** A direction to move. */
     public enum Direction { UP, DOWN, LEFT, RIGHT }
@@ -60,15 +70,38 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
 
     @Override
     public StepResult<View> reset(ResetRequest request) {
-        int newSize = intOption(request.options(), "size", 7, 5, 20); // checked before anything changes
+        Maze maze = request.split() == null ? null
+                : task(checkSplit(request.split()), request.index() != null ? request.index()
+                        : new Random(request.seedOr(System.nanoTime())).nextInt(taskCount(request.split())));
+        int newSize = maze != null ? maze.size() : intOption(request.options(), "size", 7, 5, 20); // checked before anything changes
         int newViewRadius = intOption(request.options(), "view_radius", 0, 0, 20);
-        this.seed = request.seed() != null ? request.seed() : new Random().nextLong();
+        this.seed = maze != null ? maze.seed() : request.seed() != null ? request.seed() : new Random().nextLong();
         episode.begin(request);
         this.size = newSize;
         this.viewRadius = newViewRadius;
         this.done = false;
         generate(new Random(this.seed));
         return StepResult.of(view("Reach G. Moves: UP, DOWN, LEFT, RIGHT."), 0.0);
+    }
+
+    @Override
+    public List<Split> splits() {
+        return SPLITS;
+    }
+
+    @Override
+    public int taskCount(String split) {
+        return checkSplit(split).equals("train") ? 1000 : 100;
+    }
+
+    @Override
+    public Maze task(String split, int index) {
+        checkIndex(split, index);
+        boolean train = split.equals("train");
+        int size = train ? 5 + index % 7 : 12 + index % 9;
+        // Seeds of the two splits come from disjoint ranges, so no test maze is a training maze.
+        long mazeSeed = (train ? 1_000_000L : 2_000_000L) + index;
+        return new Maze(split + "-" + index, size, mazeSeed);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.openenv.core.State;
 import dev.openenv.core.Episode;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
+import dev.openenv.core.TaskProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,7 +29,16 @@ import java.util.TreeSet;
  * A guess that is not five letters or not in the list is refused with a message and costs no try
  * (reward -0.1). Reward: 1.0 for solving, plus 0.1 per unused try; 0 when the tries run out.
  */
-public final class WordleEnvironment implements Environment<WordleEnvironment.Guess, WordleEnvironment.Feedback, WordleEnvironment.GameState> {
+public final class WordleEnvironment implements Environment<WordleEnvironment.Guess, WordleEnvironment.Feedback, WordleEnvironment.GameState>,
+        TaskProvider<WordleEnvironment.Puzzle> {
+    /**
+     * A task: one answer word. Splits: {@code test} holds every fifth word of the bundled list,
+     * {@code train} the rest, so a policy can be scored on words it never trained on. Reset with
+     * {@code ResetRequest.task("test", i)} plays puzzle {@code i}.
+     */
+    public record Puzzle(String id, String answer) {}
+
+    private static final List<Split> SPLITS = List.of(Split.named("train"), Split.named("test"));
     static final int TRIES = 6;
     private static final List<String> WORDS = load();
 
@@ -64,6 +74,25 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
         }
     }
 
+    @Override
+    public List<Split> splits() {
+        return SPLITS;
+    }
+
+    @Override
+    public int taskCount(String split) {
+        int test = (WORDS.size() + 4) / 5;
+        return checkSplit(split).equals("test") ? test : WORDS.size() - test;
+    }
+
+    @Override
+    public Puzzle task(String split, int index) {
+        checkIndex(split, index);
+        // test: words 0, 5, 10, …; train: the others in order.
+        int word = split.equals("test") ? index * 5 : index + index / 4 + 1;
+        return new Puzzle(split + "-" + index, WORDS.get(word));
+    }
+
     /** The words the game accepts (and draws answers from). */
     public static List<String> words() {
         return WORDS;
@@ -76,10 +105,19 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
 
     @Override
     public StepResult<Feedback> reset(ResetRequest request) {
+        String word;   // chosen (and a bad split or index refused) before anything changes
+        if (request.split() != null) {
+            String split = checkSplit(request.split());
+            int index = request.index() != null ? request.index()
+                    : new Random(request.seedOr(System.nanoTime())).nextInt(taskCount(split));
+            word = task(split, index).answer();
+        } else {
+            word = WORDS.get(new Random(request.seedOr(System.nanoTime())).nextInt(WORDS.size()));
+        }
         episode.begin(request);
         this.solved = false;
         this.history.clear();
-        this.answer = WORDS.get(new Random(request.seedOr(System.nanoTime())).nextInt(WORDS.size()));
+        this.answer = word;
         return StepResult.of(feedback("Guess the five-letter word; you have " + TRIES + " tries."), 0.0);
     }
 

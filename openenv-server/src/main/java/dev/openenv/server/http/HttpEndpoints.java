@@ -67,6 +67,7 @@ public final class HttpEndpoints {
         routing.any("/metadata", only(Method.GET, this::metadata));
         routing.any("/schema", only(Method.GET, (req, res) -> json(res, 200, documents()[0])));
         routing.any("/openapi.json", only(Method.GET, (req, res) -> json(res, 200, documents()[1])));
+        new TaskEndpoints(runner.type().name(), sessions, codec, bodies).register(routing);
     }
 
     private byte[][] documents() {

@@ -36,6 +36,7 @@ public final class HttpErrors {
             case Failure.CapacityReached f -> body.put("detail", f.message());
             case Failure.FactoryFailed f -> body.put("detail", f.message());
             case Failure.SessionFailed f -> body.put("detail", f.message());
+            case Failure.NotSupported f -> body.put("detail", f.message());
         }
         json(res, failure.httpStatus(), codec.writeBytes(body));
     }

@@ -45,7 +45,41 @@ final class OpenApiDocument {
         paths.putObject("/schema").set("get", operation("Get all JSON schemas", "Schema", null, false, null));
         paths.putObject("/health").set("get", operation("Health check", "Health", null, false, null));
         paths.putObject("/mcp").set("post", operation("MCP JSON-RPC endpoint", "MCP", null, false, null));
+        // 0.10's Task API, in both modes.
+        components.set("ListTasksRequest", taskRequest("ListTasksRequest", false, false));
+        components.set("NumTasksRequest", taskRequest("NumTasksRequest", false, false));
+        components.set("GetTaskRequest", taskRequest("GetTaskRequest", true, false));
+        components.set("GetTaskRangeRequest", taskRequest("GetTaskRangeRequest", false, true));
+        paths.putObject("/list_environments").set("get", operation("List Environments", "Task API", null, false, null));
+        paths.putObject("/{env_name}/splits").set("get", withEnvName(operation("List Splits", "Task API", null, false, null)));
+        paths.putObject("/{env_name}/tasks").set("post", withEnvName(operation("List Tasks", "Task API", "ListTasksRequest", true, null)));
+        paths.putObject("/{env_name}/num_tasks").set("post", withEnvName(operation("Num Tasks", "Task API", "NumTasksRequest", true, null)));
+        paths.putObject("/{env_name}/task").set("post", withEnvName(operation("Get Task", "Task API", "GetTaskRequest", true, null)));
+        paths.putObject("/{env_name}/task_range").set("post", withEnvName(operation("Get Task Range", "Task API", "GetTaskRangeRequest", true, null)));
         return doc;
+    }
+
+    private static ObjectNode withEnvName(ObjectNode op) {
+        ObjectNode p = op.putArray("parameters").addObject();
+        p.put("name", "env_name").put("in", "path").put("required", true);
+        p.putObject("schema").put("type", "string").put("title", "Env Name");
+        return op;
+    }
+
+    private static ObjectNode taskRequest(String title, boolean indexed, boolean ranged) {
+        ObjectNode s = F.objectNode().put("type", "object").put("title", title).put("additionalProperties", false);
+        ObjectNode p = s.putObject("properties");
+        p.set("split", F.objectNode().put("type", "string").put("title", "Split").put("description", "Task split name"));
+        var required = s.putArray("required").add("split");
+        if (indexed) {
+            p.set("index", F.objectNode().put("type", "integer").put("title", "Index").put("description", "Task index within the split"));
+            required.add("index");
+        }
+        if (ranged) {
+            p.set("start", nullable("integer").put("title", "Start").put("description", "Inclusive start index"));
+            p.set("stop", nullable("integer").put("title", "Stop").put("description", "Exclusive stop index"));
+        }
+        return s;
     }
 
     private static ObjectNode operation(String summary, String tag, String request, boolean required, String response) {

@@ -145,6 +145,71 @@ final class RequestBodies {
         return null;
     }
 
+    /** A validated Task API body ({@code split}, and {@code index} or {@code start}/{@code stop} where the route takes them). */
+    record TaskQuery(String split, Integer index, Integer start, Integer stop) {}
+
+    /**
+     * Validates a Task API body as 0.10's request models do: an object, {@code split} a required string,
+     * {@code index} a required integer when {@code indexed}, {@code start}/{@code stop} optional
+     * integers when {@code ranged}, nothing else.
+     */
+    TaskQuery task(JsonNode body, boolean indexed, boolean ranged) {
+        if (body == null) {
+            throw invalid(new ValidationError("missing", BODY, "Field required", JsonNodeFactory.instance.nullNode(), null));
+        }
+        requireObject(body);
+        List<ValidationError> errors = new ArrayList<>();
+        java.util.Set<String> allowed = new java.util.HashSet<>(List.of("split"));
+        if (indexed) {
+            allowed.add("index");
+        }
+        if (ranged) {
+            allowed.addAll(List.of("start", "stop"));
+        }
+        for (var e : body.properties()) {
+            if (!allowed.contains(e.getKey())) {
+                errors.add(new ValidationError("extra_forbidden", List.of("body", e.getKey()), "Extra inputs are not permitted", e.getValue(), null));
+            }
+        }
+        JsonNode split = body.get("split");
+        if (split == null) {
+            errors.add(new ValidationError("missing", List.of("body", "split"), "Field required", body, null));
+        } else if (!split.isString()) {
+            errors.add(new ValidationError("string_type", List.of("body", "split"), "Input should be a valid string", split, null));
+        }
+        Integer index = indexed ? integer(body, "index", true, errors) : null;
+        Integer start = ranged ? integer(body, "start", false, errors) : null;
+        Integer stop = ranged ? integer(body, "stop", false, errors) : null;
+        if (!errors.isEmpty()) {
+            throw Failure.raise(new Failure.InvalidBody(errors));
+        }
+        return new TaskQuery(split.stringValue(), index, start, stop);
+    }
+
+    /** An integer member read with the one lenient int reader of the protocol (that of reset's {@code index}). */
+    private Integer integer(JsonNode body, String field, boolean required, List<ValidationError> errors) {
+        JsonNode v = body.get(field);
+        if (v != null && v.isNull() && required) {
+            errors.add(new ValidationError("int_type", List.of("body", field), "Input should be a valid integer", v, null));
+            return null;
+        }
+        if (v == null || v.isNull()) {
+            if (required) {
+                errors.add(new ValidationError("missing", List.of("body", field), "Field required", body, null));
+            }
+            return null;
+        }
+        try {
+            return ClientMessage.decodeRequest(JsonNodeFactory.instance.objectNode().set("index", v), codec).index();
+        } catch (ProtocolException e) {
+            if (!(e.failure() instanceof Failure.Invalid invalid)) {
+                throw e;
+            }
+            invalid.errors().forEach(err -> errors.add(new ValidationError(err.type(), List.of("body", field), err.msg(), err.input(), err.ctx())));
+            return null;
+        }
+    }
+
     private static void requireObject(JsonNode body) {
         if (!body.isObject()) {
             throw invalid(new ValidationError("model_attributes_type", BODY,
