@@ -31,7 +31,7 @@ public final class McpToolClient extends SessionClient {
     private final WireCodec codec = WireCodec.standard();
 
     private McpToolClient(String baseUrl, ClientOptions options, RunningEnv started) {
-        super(new ClientCore(baseUrl, options, started));
+        super(baseUrl, options, started);
     }
 
     public static McpToolClient connect(String baseUrl) {
