@@ -78,17 +78,21 @@ public final class ClientCore implements AutoCloseable {
 
     /** Sends a reset; completes with the result, its observation read by {@code observation}. */
     public <O> CompletableFuture<StepResult<O>> reset(ResetRequest request, Function<JsonNode, O> observation) {
-        return reset(ClientMessage.Reset.of(java.util.Objects.requireNonNull(request, "request"), codec).data(), observation);
+        return observe(ClientMessage.Reset.of(java.util.Objects.requireNonNull(request, "request"), codec), observation);
     }
 
     /** Sends a reset with {@code data} as its arguments, as given. */
     public <O> CompletableFuture<StepResult<O>> reset(ObjectNode data, Function<JsonNode, O> observation) {
-        return envelope(new ClientMessage.Reset(data)).thenApply(env -> result(env, observation));
+        return observe(new ClientMessage.Reset(data), observation);
     }
 
     /** Sends an action; completes with the result, its observation read by {@code observation}. */
     public <O> CompletableFuture<StepResult<O>> step(JsonNode action, Function<JsonNode, O> observation) {
-        return envelope(new ClientMessage.Step(action)).thenApply(env -> result(env, observation));
+        return observe(new ClientMessage.Step(action), observation);
+    }
+
+    private <O> CompletableFuture<StepResult<O>> observe(ClientMessage message, Function<JsonNode, O> observation) {
+        return envelope(message).thenApply(env -> result(env, observation));
     }
 
     /** Sends an action; completes with the observation envelope as the server sent it. */
