@@ -95,11 +95,6 @@ public final class ClientCore implements AutoCloseable {
         return envelope(message).thenApply(env -> result(env, observation));
     }
 
-    /** Sends an action; completes with the observation envelope as the server sent it. */
-    public CompletableFuture<ObjectNode> stepEnvelope(JsonNode action) {
-        return envelope(new ClientMessage.Step(action));
-    }
-
     /** Asks for the state; completes with it as JSON. */
     public CompletableFuture<JsonNode> state() {
         return wire().send(new ClientMessage.State()).thenApply(reply -> switch (reply) {
