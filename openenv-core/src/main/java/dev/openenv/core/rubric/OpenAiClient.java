@@ -197,6 +197,8 @@ public final class OpenAiClient implements LlmClient {
         }
 
         /**
+         * The client.
+         *
          * @throws IllegalArgumentException if the endpoint is not an http(s) URL with a host and nothing else
          */
         public OpenAiClient build() {

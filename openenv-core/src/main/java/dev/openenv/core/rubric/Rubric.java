@@ -49,6 +49,9 @@ public abstract class Rubric<A, O> {
     private double lastScore = Double.NaN;
     private boolean scored;
 
+    /** A rubric with no children and no hooks yet; subclasses register their children as fields. */
+    protected Rubric() {}
+
     /** A leaf rubric that scores with {@code scorer}. */
     public static <A, O> Rubric<A, O> of(ToDoubleBiFunction<? super A, ? super O> scorer) {
         Objects.requireNonNull(scorer, "scorer");

@@ -1,5 +1,6 @@
 package dev.openenv.core.rubric;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,15 +12,26 @@ import java.util.List;
 public final class Sequential<A, O> extends Rubric<A, O> {
     private final List<Rubric<? super A, ? super O>> rubrics;
 
+    /** Runs {@code rubrics} in the order given. */
     @SafeVarargs
     public Sequential(Rubric<? super A, ? super O>... rubrics) {
-        this(List.of(rubrics));
+        List<Rubric<? super A, ? super O>> list = new ArrayList<>(rubrics.length);
+        for (Rubric<? super A, ? super O> rubric : rubrics) {   // read element by element: the array never escapes
+            list.add(rubric);
+        }
+        this.rubrics = List.copyOf(list);
+        registerChildren();
     }
 
+    /** Runs {@code rubrics} in list order. */
     public Sequential(List<? extends Rubric<? super A, ? super O>> rubrics) {
         this.rubrics = List.copyOf(rubrics);
-        for (int i = 0; i < this.rubrics.size(); i++) {
-            register("rubric_" + i, this.rubrics.get(i));
+        registerChildren();
+    }
+
+    private void registerChildren() {
+        for (int i = 0; i < rubrics.size(); i++) {
+            register("rubric_" + i, rubrics.get(i));
         }
     }
 

@@ -91,7 +91,7 @@ class RubricTest {
             }
         };
         assertThat(holder.children().keySet()).containsExactly("a", "b");
-        assertThat(((Rubric<Object, Object>) cast(holder.rubric("a"))).score(null, null)).isEqualTo(3.0);
+        assertThat(cast(holder.rubric("a")).score(null, null)).isEqualTo(3.0);
         assertThatThrownBy(() -> new RubricDict<Object, Object>().put("a.b", Rubric.of((x, y) -> 0)))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -23,6 +23,9 @@ public final class CodingRubric extends Rubric<CodeAction, StepResult<CodeObserv
     private final Rubric<CodeAction, StepResult<CodeObservation>> exitsCleanly = register("exits_cleanly",
             Rubric.of((action, step) -> step.observation().exitCode() == 0 ? 1.0 : 0.0));
 
+    /** A fresh rubric, as the environment makes one per instance. */
+    public CodingRubric() {}
+
     @Override
     protected double forward(CodeAction action, StepResult<CodeObservation> step) {
         double limits = withinLimits.score(action, step);

@@ -31,6 +31,9 @@ public final class ConnectFourRubric extends Rubric<Drop, StepResult<Board>> {
                         default -> 0.0;
                     }));
 
+    /** A fresh rubric, as the environment makes one per instance. */
+    public ConnectFourRubric() {}
+
     @Override
     protected double forward(Drop drop, StepResult<Board> step) {
         var played = outcome.trajectory();

@@ -35,6 +35,9 @@ public final class WordleRubric extends Rubric<Guess, StepResult<Feedback>> {
                 return solved ? 1.0 + 0.1 * end.triesLeft() : 0.0;
             }));
 
+    /** A fresh rubric, as the environment makes one per instance. */
+    public WordleRubric() {}
+
     @Override
     protected double forward(Guess guess, StepResult<Feedback> step) {
         var played = outcome.trajectory();
