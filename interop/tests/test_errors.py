@@ -83,7 +83,7 @@ def test_execution_error_from_the_environment(java_server):
         env.reset()
         with pytest.raises(RuntimeError, match=r"fault requested.*\(code: EXECUTION_ERROR\)"):
             env.step({"raise_error": True})
-        assert env.step({"message": "after"}).observation == {"message": "after", "slept_s": 0.0}
+        assert env.step({"message": "after"}).observation == {"metadata": {}, "message": "after", "slept_s": 0.0}
 
 
 def test_capacity_reached_and_the_slot_is_freed_on_close(java_server):
@@ -177,9 +177,13 @@ def test_lenient_frames_keep_the_session(echo):
             second = json.loads(await ws.recv())
             await ws.send('{"type":"state","data":{}}')
             third = json.loads(await ws.recv())
-            return first, second, third
+            await ws.send('{"type":"state"}')
+            fourth = json.loads(await ws.recv())
+            return first, second, third, fourth
 
-    first, second, third = asyncio.run(run())
+    first, second, third, fourth = asyncio.run(run())
     assert _code(first) == "VALIDATION_ERROR"
     assert _code(second) == "INVALID_JSON"
-    assert third["type"] == "state"
+    # as the reference: data on a state frame is an extra member
+    assert _code(third) == "VALIDATION_ERROR" and third["data"]["errors"][0]["type"] == "extra_forbidden"
+    assert fourth["type"] == "state"

@@ -1,7 +1,6 @@
 package dev.openenv.client;
 
 import dev.openenv.client.internal.ClientCore;
-import dev.openenv.client.internal.Envelopes;
 import dev.openenv.core.Action;
 import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.State;
@@ -39,7 +38,7 @@ public final class EnvClient<A extends Action, O, S extends State> extends Sessi
     private final WireCodec codec = WireCodec.standard();
 
     private EnvClient(String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options, RunningEnv started) {
-        super(new ClientCore(baseUrl, options, started));
+        super(baseUrl, options, started);
         this.type = type;
     }
 
@@ -115,10 +114,10 @@ public final class EnvClient<A extends Action, O, S extends State> extends Sessi
     }
 
     private CompletableFuture<S> sendState() {
-        return core.state().thenApply(s -> Envelopes.read(s, type.stateType()));
+        return core.state().thenApply(s -> ClientCore.read(s, type.stateType()));
     }
 
     private O observation(tools.jackson.databind.JsonNode json) {
-        return Envelopes.read(json, type.observationType());
+        return ClientCore.read(json, type.observationType());
     }
 }

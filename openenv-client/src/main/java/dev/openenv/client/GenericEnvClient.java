@@ -25,13 +25,15 @@ public final class GenericEnvClient extends SessionClient {
     private final WireCodec codec = WireCodec.standard();
 
     private GenericEnvClient(String baseUrl, ClientOptions options, RunningEnv started) {
-        super(new ClientCore(baseUrl, options, started));
+        super(baseUrl, options, started);
     }
 
+    /** Connects to the server at {@code baseUrl} ({@code http://host:port}, {@code ws://…}, or {@code host:port}). */
     public static GenericEnvClient connect(String baseUrl) {
-        return new GenericEnvClient(baseUrl, ClientOptions.defaults(), null);
+        return connect(baseUrl, ClientOptions.defaults());
     }
 
+    /** Connects with explicit options (transport, timeouts, headers). */
     public static GenericEnvClient connect(String baseUrl, ClientOptions options) {
         return new GenericEnvClient(baseUrl, options, null);
     }

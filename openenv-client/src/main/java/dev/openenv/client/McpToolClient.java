@@ -31,7 +31,7 @@ public final class McpToolClient extends SessionClient {
     private final WireCodec codec = WireCodec.standard();
 
     private McpToolClient(String baseUrl, ClientOptions options, RunningEnv started) {
-        super(new ClientCore(baseUrl, options, started));
+        super(baseUrl, options, started);
     }
 
     public static McpToolClient connect(String baseUrl) {
@@ -60,9 +60,9 @@ public final class McpToolClient extends SessionClient {
     /** The tools the environment offers (reads {@code input_schema} or {@code inputSchema}). */
     @SuppressWarnings("unchecked")
     public List<ToolInfo> listTools() {
-        JsonNode envelope = ClientCore.await(core.stepEnvelope(codec.object(Map.of("type", "list_tools"))));
+        JsonNode observation = ClientCore.await(core.step(codec.object(Map.of("type", "list_tools")), obs -> obs)).observation();
         List<ToolInfo> out = new ArrayList<>();
-        for (JsonNode t : envelope.path("observation").path("tools")) {
+        for (JsonNode t : observation.path("tools")) {
             JsonNode schema = t.has("input_schema") ? t.get("input_schema") : t.path("inputSchema");
             out.add(new ToolInfo(t.path("name").asString(), t.path("description").asString(""),
                     schema.isObject() ? (Map<String, Object>) codec.toPlain(schema) : Map.of()));
@@ -85,8 +85,8 @@ public final class McpToolClient extends SessionClient {
     public ToolCall callWithResult(String tool, Map<String, ?> arguments) {
         ObjectNode action = codec.object(Map.of("type", "call_tool", "tool_name", Objects.requireNonNull(tool, "tool")));
         action.set("arguments", codec.object(arguments == null ? Map.of() : arguments));
-        JsonNode envelope = ClientCore.await(core.stepEnvelope(action));
-        JsonNode obs = envelope.path("observation");
+        StepResult<JsonNode> step = ClientCore.await(core.step(action, observation -> observation));
+        JsonNode obs = step.observation();
         JsonNode error = obs.path("error");
         if (error.isObject()) {
             throw new ToolCallException(tool, error.path("error_type").asString("execution_error"), error.path("message").asString(""));
@@ -95,8 +95,7 @@ public final class McpToolClient extends SessionClient {
         Object value = result.isObject() && result.has("data") ? codec.toPlain(result.get("data"))
                 : result.isMissingNode() ? null : codec.toPlain(result);
         Map<String, Object> whole = result.isObject() ? (Map<String, Object>) codec.toPlain(result) : Map.of();
-        JsonNode r = envelope.path("reward");
-        return new ToolCall(value, whole, r.isNumber() ? r.doubleValue() : null, envelope.path("done").asBoolean(false));
+        return new ToolCall(value, whole, step.reward(), step.done());
     }
 
     /** Whether the environment offers a tool of that name. */

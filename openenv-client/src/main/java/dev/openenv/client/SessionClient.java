@@ -10,8 +10,9 @@ import java.net.URI;
 abstract sealed class SessionClient implements AutoCloseable permits EnvClient, GenericEnvClient, McpToolClient {
     final ClientCore core;
 
-    SessionClient(ClientCore core) {
-        this.core = core;
+    /** Opens a session with the server at {@code baseUrl}; {@code started}, when not null, is stopped on {@link #close()}. */
+    SessionClient(String baseUrl, ClientOptions options, RunningEnv started) {
+        this.core = new ClientCore(baseUrl, options, started);
     }
 
     /** Ends the current session (if any is left) and opens a new one: a new episode, so reset next. */

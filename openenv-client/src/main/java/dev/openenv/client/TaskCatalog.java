@@ -1,7 +1,6 @@
 package dev.openenv.client;
 
 import dev.openenv.client.internal.ClientCore;
-import dev.openenv.client.internal.ServerErrors;
 import dev.openenv.core.TaskProvider;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.protocol.ServerMessage;
@@ -90,7 +89,7 @@ public final class TaskCatalog {
 
     /** Task {@code index} of {@code split} read as {@code type} (unknown members ignored). */
     public <T> T task(String split, int index, Class<T> type) {
-        return dev.openenv.client.internal.Envelopes.read(post("/task", Map.of("split", split, "index", index)).path("task"), type);
+        return ClientCore.read(post("/task", Map.of("split", split, "index", index)).path("task"), type);
     }
 
     /** Tasks {@code [start, stop)} of {@code split} with Python's slice rules; {@code null} bounds are the ends. */
@@ -133,7 +132,7 @@ public final class TaskCatalog {
             throw new EnvClientException("Interrupted while waiting for " + request.uri(), e);
         }
         if (response.statusCode() != 200) {
-            throw ServerErrors.of(ServerMessage.Error.fromHttp(response.statusCode(), response.body(), codec));
+            throw ClientCore.exception(ServerMessage.Error.fromHttp(response.statusCode(), response.body(), codec));
         }
         return codec.parse(response.body());
     }

@@ -99,4 +99,18 @@ class ClientResourcesTest {
             });
         }
     }
+
+    @Test
+    void anHttpClientOnAFullServerIsRefusedWithTheCapacityCode() {
+        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        var http = ClientOptions.defaults().withTransport(ClientOptions.Transport.HTTP);
+        try (var first = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO);
+             var second = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO, http)) {
+            first.reset();
+            assertThatThrownBy(second::reset).isInstanceOfSatisfying(CapacityReachedException.class, e -> {
+                assertThat(e.code()).isEqualTo(ErrorCode.CAPACITY_REACHED);
+                assertThat(e.details()).containsEntry("status", 503);
+            });
+        }
+    }
 }

@@ -31,6 +31,35 @@ final class Vectors {
         }
     }
 
+    /**
+     * {@code actual} in the envelope shape of the line {@code expected} was recorded from. The 0.3-line
+     * vectors predate 0.10's envelope, which nests {@code metadata} in every observation and always sends
+     * a top-level {@code metadata} over HTTP ({@code null} when empty); where the recording has neither,
+     * they are taken out of {@code actual} so the rest can still be compared byte for byte. The
+     * {@code v010-*} vectors, recorded from 0.10.0 by interop/scripts/record-vectors.py, have both and
+     * are compared as they are.
+     */
+    static JsonNode asRecorded(JsonNode expected, JsonNode actual) {
+        if (!(actual instanceof tools.jackson.databind.node.ObjectNode copy) || !expected.isObject()) {
+            return actual;
+        }
+        copy = copy.deepCopy();
+        for (var e : copy.properties()) {
+            JsonNode want = expected.get(e.getKey());
+            if (want != null) {
+                e.setValue(asRecorded(want, e.getValue()));
+            }
+        }
+        boolean envelope = copy.has("observation") && copy.has("done");
+        if (envelope && copy.path("observation").isObject() && !expected.path("observation").has("metadata")) {
+            ((tools.jackson.databind.node.ObjectNode) copy.get("observation")).remove("metadata");
+        }
+        if (envelope && copy.path("metadata").isNull() && !expected.has("metadata")) {
+            copy.remove("metadata");
+        }
+        return copy;
+    }
+
     /** {@code json} with every value at the given pointers replaced by the name of its JSON type. */
     static JsonNode portable(JsonNode json, List<String> pointers) {
         JsonNode copy = json.deepCopy();

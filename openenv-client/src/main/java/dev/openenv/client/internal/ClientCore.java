@@ -1,9 +1,11 @@
 package dev.openenv.client.internal;
 
+import dev.openenv.client.CapacityReachedException;
 import dev.openenv.client.ClientOptions;
 import dev.openenv.client.EnvClientException;
 import dev.openenv.client.EnvProvider;
 import dev.openenv.client.RunningEnv;
+import dev.openenv.client.ServerErrorException;
 import dev.openenv.client.SessionLostException;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
@@ -12,17 +14,22 @@ import dev.openenv.core.protocol.ClientMessage;
 import dev.openenv.core.protocol.ServerMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What the three clients share: URL handling, the session's wire, the messages they send and how their
- * replies are read, reconnecting, blocking waits, and stopping a server the client started. Not API.
+ * replies are read (observation envelopes into step results, error replies into client exceptions),
+ * reconnecting, blocking waits, and stopping a server the client started. Not API.
  */
 public final class ClientCore implements AutoCloseable {
     private static final class SharedHttp {
@@ -71,22 +78,21 @@ public final class ClientCore implements AutoCloseable {
 
     /** Sends a reset; completes with the result, its observation read by {@code observation}. */
     public <O> CompletableFuture<StepResult<O>> reset(ResetRequest request, Function<JsonNode, O> observation) {
-        return reset(codec.object(java.util.Objects.requireNonNull(request, "request").toWire()), observation);
+        return observe(ClientMessage.Reset.of(java.util.Objects.requireNonNull(request, "request"), codec), observation);
     }
 
     /** Sends a reset with {@code data} as its arguments, as given. */
     public <O> CompletableFuture<StepResult<O>> reset(ObjectNode data, Function<JsonNode, O> observation) {
-        return envelope(new ClientMessage.Reset(data)).thenApply(env -> Envelopes.result(env, observation));
+        return observe(new ClientMessage.Reset(data), observation);
     }
 
     /** Sends an action; completes with the result, its observation read by {@code observation}. */
     public <O> CompletableFuture<StepResult<O>> step(JsonNode action, Function<JsonNode, O> observation) {
-        return envelope(new ClientMessage.Step(action)).thenApply(env -> Envelopes.result(env, observation));
+        return observe(new ClientMessage.Step(action), observation);
     }
 
-    /** Sends an action; completes with the observation envelope as the server sent it. */
-    public CompletableFuture<ObjectNode> stepEnvelope(JsonNode action) {
-        return envelope(new ClientMessage.Step(action));
+    private <O> CompletableFuture<StepResult<O>> observe(ClientMessage message, Function<JsonNode, O> observation) {
+        return envelope(message).thenApply(env -> result(env, observation));
     }
 
     /** Asks for the state; completes with it as JSON. */
@@ -95,7 +101,7 @@ public final class ClientCore implements AutoCloseable {
             case ServerMessage.State s -> s.state();
             case ServerMessage.Observation o -> throw unexpected("state", reply);
             case ServerMessage.Mcp m -> throw unexpected("state", reply);
-            case ServerMessage.Error e -> throw ServerErrors.of(e);
+            case ServerMessage.Error e -> throw exception(e);
         });
     }
 
@@ -104,12 +110,54 @@ public final class ClientCore implements AutoCloseable {
             case ServerMessage.Observation o -> o.envelope();
             case ServerMessage.State s -> throw unexpected("observation", reply);
             case ServerMessage.Mcp m -> throw unexpected("observation", reply);
-            case ServerMessage.Error e -> throw ServerErrors.of(e);
+            case ServerMessage.Error e -> throw exception(e);
         });
     }
 
     private static SessionLostException unexpected(String wanted, ServerMessage got) {
         return new SessionLostException("Expected a reply of type " + wanted + ", the server sent " + got.type());
+    }
+
+    /** The client exception for an error the server reported: {@link CapacityReachedException} for a full server. */
+    public static ServerErrorException exception(ServerMessage.Error error) {
+        return switch (error.code()) {
+            case CAPACITY_REACHED -> new CapacityReachedException(error);
+            case INVALID_JSON, UNKNOWN_TYPE, VALIDATION_ERROR, EXECUTION_ERROR, FACTORY_ERROR, SESSION_ERROR, UNKNOWN ->
+                    new ServerErrorException(error);
+        };
+    }
+
+    /** A value of {@code type} from JSON, ignoring members the type does not declare, as the reference's clients do. */
+    public static <T> T read(JsonNode node, Class<T> type) {
+        return WireCodec.standard().mapper().readerFor(type)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .readValue(node);
+    }
+
+    /**
+     * A step result from an observation envelope, read leniently as the reference's clients do: a missing
+     * reward is {@code null}, a boolean reward 1.0/0.0, a missing {@code done} false; metadata from the
+     * top level, else from inside the observation, without null values.
+     */
+    private <O> StepResult<O> result(ObjectNode envelope, Function<JsonNode, O> observation) {
+        JsonNode obs = envelope.path("observation");
+        if (!obs.isObject()) {
+            obs = JsonNodeFactory.instance.objectNode();
+        }
+        JsonNode r = envelope.path("reward");
+        Double reward = r.isNumber() ? Double.valueOf(r.doubleValue()) : r.isBoolean() ? (r.booleanValue() ? 1.0 : 0.0) : null;
+        boolean done = envelope.path("done").asBoolean(false);
+        JsonNode meta = envelope.has("metadata") ? envelope.get("metadata") : obs.path("metadata");
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        if (meta.isObject()) {
+            for (var e : meta.properties()) {
+                Object value = codec.toPlain(e.getValue());
+                if (value != null) {
+                    metadata.put(e.getKey(), value);
+                }
+            }
+        }
+        return new StepResult<>(observation.apply(obs), reward, done, metadata);
     }
 
     /** {@code http(s)://host[:port][/prefix]} from any of the forms the reference accepts. */

@@ -44,14 +44,15 @@ public final class HttpWire implements Wire {
     @Override
     public CompletableFuture<ServerMessage> send(ClientMessage message) {
         return switch (message) {
-            case ClientMessage.Reset m -> send(post("/reset", m.data(), sessionId == null ? "new" : sessionId))
-                    .thenApply(body -> new ServerMessage.Observation(object(body)));
+            case ClientMessage.Reset m -> send(post("/reset", m.data(), sessionId == null ? "new" : sessionId),
+                    body -> new ServerMessage.Observation(object(body)));
             case ClientMessage.Step m -> {
+                // The HTTP body is {"action": …}: the step frame's data under the name the route reads it by.
                 ObjectNode body = JsonNodeFactory.instance.objectNode();
                 body.set("action", m.action());
-                yield send(post("/step", body, sessionId)).thenApply(reply -> new ServerMessage.Observation(object(reply)));
+                yield send(post("/step", body, sessionId), reply -> new ServerMessage.Observation(object(reply)));
             }
-            case ClientMessage.State m -> send(request("/state", sessionId).GET().build()).thenApply(ServerMessage.State::new);
+            case ClientMessage.State m -> send(request("/state", sessionId).GET().build(), ServerMessage.State::new);
             case ClientMessage.Close m -> throw new IllegalArgumentException("close() ends an HTTP session");
             case ClientMessage.Mcp m -> throw new IllegalArgumentException("MCP requests go to /mcp, not over this wire");
         };
@@ -76,7 +77,8 @@ public final class HttpWire implements Wire {
         return b;
     }
 
-    private CompletableFuture<JsonNode> send(HttpRequest request) {
+    /** Sends {@code request}; a 200 answer is read by {@code reply}, any other status as the error it stands for. */
+    private CompletableFuture<ServerMessage> send(HttpRequest request, java.util.function.Function<JsonNode, ServerMessage> reply) {
         var exchange = http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
         // The request timeout only covers waiting for the response headers; a body that stalls after
         // them would hang the call for ever, so the whole exchange gets the same budget.
@@ -98,14 +100,14 @@ public final class HttpWire implements Wire {
                 throw new EnvClientException("Request to " + request.uri() + " failed: " + cause, cause);
             }
             if (response.statusCode() != 200) {
-                throw ServerErrors.of(ServerMessage.Error.fromHttp(response.statusCode(), response.body(), codec));
+                return ServerMessage.Error.fromHttp(response.statusCode(), response.body(), codec);
             }
             response.headers().firstValue(SESSION_HEADER).ifPresent(id -> {
                 if (!"default".equals(id)) {
                     sessionId = id;
                 }
             });
-            return codec.parse(response.body());
+            return reply.apply(codec.parse(response.body()));
         });
     }
 

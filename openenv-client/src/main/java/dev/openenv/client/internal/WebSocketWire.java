@@ -30,7 +30,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class WebSocketWire implements Wire {
     private static final int MAX_MESSAGE_CHARS = 100 * 1024 * 1024;
-    private static final String CLOSE_FRAME = new ClientMessage.Close().toJson().toString();
     /** Reply deadlines of every WebSocket client; a deadline is cancelled as soon as its reply arrives. */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
@@ -41,7 +40,7 @@ public final class WebSocketWire implements Wire {
     private final CompletableFuture<Void> serverClosed = new CompletableFuture<>();
     private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null); // guarded by this
     private RuntimeException lost; // guarded by this; set once the session is unusable
-    private RuntimeException unsolicited; // guarded by this; an error frame nobody asked for
+    private ServerMessage.Error unsolicited; // guarded by this; an error frame nobody asked for: every later reply
 
     private WebSocketWire(ClientOptions options, HttpClient http, URI uri) {
         this.options = options;
@@ -80,9 +79,11 @@ public final class WebSocketWire implements Wire {
         String text = codec.write(message.toJson());
         CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
         synchronized (this) {
-            RuntimeException failure = unsolicited != null ? unsolicited : lost;
-            if (failure != null) {
-                return CompletableFuture.failedFuture(failure);
+            if (unsolicited != null) {
+                return CompletableFuture.completedFuture(unsolicited);
+            }
+            if (lost != null) {
+                return CompletableFuture.failedFuture(lost);
             }
             pending.add(reply);
             // The JDK WebSocket allows one outstanding send at a time: chain them.
@@ -114,43 +115,37 @@ public final class WebSocketWire implements Wire {
             return;
         }
         CompletableFuture<ServerMessage> reply;
-        RuntimeException error = message instanceof ServerMessage.Error e ? ServerErrors.of(e) : null;
         synchronized (this) {
             reply = pending.poll();
             if (reply == null) {
-                if (error != null && unsolicited == null) {
-                    unsolicited = error; // e.g. CAPACITY_REACHED right after connecting, or an idle timeout
+                if (message instanceof ServerMessage.Error e && unsolicited == null) {
+                    unsolicited = e; // e.g. CAPACITY_REACHED right after connecting, or an idle timeout
                 }
                 return;
             }
         }
-        if (error != null) {
-            reply.completeExceptionally(error);
-        } else {
-            reply.complete(message);
-        }
+        reply.complete(message);
     }
 
+    /** Ends the session: waiting requests get the server's unsolicited error if it sent one (its reason), else {@code cause}. */
     private void fail(RuntimeException cause) {
         ArrayDeque<CompletableFuture<ServerMessage>> failed;
+        ServerMessage.Error reason;
         synchronized (this) {
             if (lost == null) {
                 lost = cause;
             }
             failed = new ArrayDeque<>(pending);
             pending.clear();
+            reason = unsolicited;
         }
-        RuntimeException reason = unsolicitedOr(cause);
-        failed.forEach(f -> f.completeExceptionally(reason));
-    }
-
-    private synchronized RuntimeException unsolicitedOr(RuntimeException cause) {
-        return unsolicited != null ? unsolicited : cause;
-    }
-
-    /** True once the session can no longer be used. */
-    public synchronized boolean isLost() {
-        return lost != null || unsolicited != null;
+        failed.forEach(f -> {
+            if (reason != null) {
+                f.complete(reason);
+            } else {
+                f.completeExceptionally(cause);
+            }
+        });
     }
 
     @Override
@@ -166,7 +161,7 @@ public final class WebSocketWire implements Wire {
             // Say goodbye, then wait for the server's close frame: the server ends the session (and
             // frees its slot) before it sends it, so the next client finds room even on a full server.
             sendChain.handle((a, b) -> null)
-                    .thenCompose(ignored -> socket.sendText(CLOSE_FRAME, true))
+                    .thenCompose(ignored -> socket.sendText(codec.write(new ClientMessage.Close().toJson()), true))
                     .thenCompose(ws -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""))
                     .thenCompose(ws -> serverClosed)
                     .get(2, TimeUnit.SECONDS);

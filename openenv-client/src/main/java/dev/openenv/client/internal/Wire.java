@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One session's request/reply channel to a server. Not API: the clients are. Replies come back in
- * request order; an {@link ServerMessage.Error} reply or a lost connection fails the future with a
- * client exception, so a completed future holds an observation or a state.
+ * request order, each as the {@link ServerMessage} it is (an error the server reported included: the
+ * client decides what it means); a lost connection fails the future with a client exception.
  */
 public interface Wire extends AutoCloseable {
     /** Sends {@code message} ({@code reset}, {@code step} or {@code state}); completes with the server's reply. */

@@ -120,11 +120,22 @@ public final class WireCodec {
         return mapper.treeToValue(node, Object.class);
     }
 
-    /** The observation envelope of a step or reset result. */
+    /**
+     * The observation envelope of a step or reset result, in 0.10's shape: the result's metadata inside
+     * the observation (first, {@code {}} when empty, as the reference's observation models carry it) and
+     * copied to the envelope when not empty. An observation with its own {@code metadata} keeps it.
+     */
     public ObjectNode envelope(StepResult<?> result) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        JsonNode observation = toTree(result.observation());
-        out.set("observation", observation.isObject() ? observation : JsonNodeFactory.instance.objectNode());
+        JsonNode fields = toTree(result.observation());
+        ObjectNode observation = JsonNodeFactory.instance.objectNode();
+        if (!(fields.isObject() && fields.has("metadata"))) {
+            observation.set("metadata", toTree(result.metadata()));
+        }
+        if (fields.isObject()) {
+            observation.setAll((ObjectNode) fields);
+        }
+        out.set("observation", observation);
         Double reward = result.reward();
         if (reward == null || reward.isNaN() || reward.isInfinite()) {
             out.putNull("reward");

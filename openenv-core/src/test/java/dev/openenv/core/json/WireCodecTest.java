@@ -39,21 +39,21 @@ class WireCodecTest {
     void envelopeLiftsRewardAndDoneAndKeepsFieldOrder() {
         var result = new StepResult<>(new Observed("Hi", 2, null), 0.2, true, Map.of());
         assertThat(codec.write(codec.envelope(result)))
-                .isEqualTo("{\"observation\":{\"echoed_message\":\"Hi\",\"message_length\":2,\"score\":null},\"reward\":0.2,\"done\":true}");
+                .isEqualTo("{\"observation\":{\"metadata\":{},\"echoed_message\":\"Hi\",\"message_length\":2,\"score\":null},\"reward\":0.2,\"done\":true}");
     }
 
     @Test
-    void envelopeWritesMetadataOnlyWhenThereIsSome() {
+    void envelopeNestsMetadataAlwaysAndCopiesItUpWhenThereIsSome() {
         var result = new StepResult<>(new Observed("", 0, 1.0), null, false, Map.of("step", 3));
         assertThat(codec.write(codec.envelope(result)))
-                .isEqualTo("{\"observation\":{\"echoed_message\":\"\",\"message_length\":0,\"score\":1.0},\"reward\":null,\"done\":false,\"metadata\":{\"step\":3}}");
+                .isEqualTo("{\"observation\":{\"metadata\":{\"step\":3},\"echoed_message\":\"\",\"message_length\":0,\"score\":1.0},\"reward\":null,\"done\":false,\"metadata\":{\"step\":3}}");
     }
 
     @Test
     void nonFiniteNumbersBecomeNull() {
         var result = new StepResult<>(new Observed("x", 1, Double.NaN), Double.POSITIVE_INFINITY, false, Map.of());
         assertThat(codec.write(codec.envelope(result)))
-                .isEqualTo("{\"observation\":{\"echoed_message\":\"x\",\"message_length\":1,\"score\":null},\"reward\":null,\"done\":false}");
+                .isEqualTo("{\"observation\":{\"metadata\":{},\"echoed_message\":\"x\",\"message_length\":1,\"score\":null},\"reward\":null,\"done\":false}");
     }
 
     @Test
