@@ -8,6 +8,7 @@ import dev.openenv.core.json.WireCodec;
 import dev.openenv.envs.echo.EchoAction;
 import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.envs.echo.EchoObservation;
+import dev.openenv.server.testing.LocalServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +16,9 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -45,19 +46,15 @@ class VectorReplayTest {
 
     static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
             EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
+    @RegisterExtension
+    static final LocalServers SERVERS = new LocalServers();
     static EnvServer server;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() {
         // The recording server allowed 8 sessions; ws-capacity-reached depends on it.
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO)
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(8)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+        server = SERVERS.start(EchoEnvironment::new, ECHO, c -> c.withMaxConcurrentEnvs(8));
     }
 
     static Stream<Case> httpCases() {

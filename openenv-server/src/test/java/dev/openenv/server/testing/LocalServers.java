@@ -1,0 +1,131 @@
+package dev.openenv.server.testing;
+
+import dev.openenv.core.Action;
+import dev.openenv.core.Environment;
+import dev.openenv.core.EnvironmentType;
+import dev.openenv.core.State;
+import dev.openenv.server.EnvServer;
+import dev.openenv.server.ServerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Real servers for tests: every server started here listens on 127.0.0.1, port 0, and is closed after the test
+ * that started it; one started in {@code @BeforeAll} (extension on a static field) is closed after the class.
+ * Other resources, such as clients, can be handed over with {@link #closeAfter} and are closed first.
+ *
+ * <pre>{@code
+ * @RegisterExtension final LocalServers servers = new LocalServers();
+ *
+ * EnvServer server = servers.start(EchoEnvironment::new, ECHO, c -> c.withMaxConcurrentEnvs(2));
+ * try (var client = EnvClient.connect(server.baseUrl(), ECHO)) { ... }
+ * }</pre>
+ *
+ * Shipped in openenv-server's test-jar; other modules depend on it with {@code <type>test-jar</type>}.
+ */
+public final class LocalServers implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private int ownedByClass;
+
+    /** The defaults with loopback and port 0: what every server started here runs with, before the test's changes. */
+    public static ServerConfig local() {
+        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
+    }
+
+    /** Starts {@code factory} with the wire {@code type} (null: learned from an instance) and {@code config} applied to {@link #local()}. */
+    public <A extends Action, O, S extends State> EnvServer start(Supplier<? extends Environment<A, O, S>> factory,
+            EnvironmentType<A, O, S> type, UnaryOperator<ServerConfig> config) {
+        // Whatever the test changed, the server stays on loopback and an ephemeral port.
+        var builder = EnvServer.builder(factory).config(c -> config.apply(local()).withHost("127.0.0.1").withPort(0));
+        if (type != null) {
+            builder.types(type);
+        }
+        return started(builder.start());
+    }
+
+    /** Starts {@code factory} with the wire {@code type} and the {@link #local()} configuration. */
+    public <A extends Action, O, S extends State> EnvServer start(Supplier<? extends Environment<A, O, S>> factory,
+            EnvironmentType<A, O, S> type) {
+        return start(factory, type, UnaryOperator.identity());
+    }
+
+    /** Starts the bundled environment {@code name} (as {@code openenv serve NAME} would) with {@code config}. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public EnvServer startBundled(String name, UnaryOperator<ServerConfig> config) {
+        var entry = dev.openenv.envs.BundledEnvironments.find(name).orElseThrow(() -> new IllegalArgumentException(name));
+        return start((Supplier) entry.factory(), (EnvironmentType) entry.type(), config);
+    }
+
+    /** Closes {@code resource} after the test (before the servers); returns it. */
+    public synchronized <T extends AutoCloseable> T closeAfter(T resource) {
+        open.add(resource);
+        return resource;
+    }
+
+    /** The server started last that is still running. */
+    public synchronized EnvServer server() {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            if (open.get(i) instanceof EnvServer server) {
+                return server;
+            }
+        }
+        throw new IllegalStateException("no server running");
+    }
+
+    /** {@link #server()}'s base URL. */
+    public String baseUrl() {
+        return server().baseUrl();
+    }
+
+    private synchronized EnvServer started(EnvServer server) {
+        open.add(server);
+        return server;
+    }
+
+    @Override
+    public synchronized void beforeEach(ExtensionContext context) {
+        ownedByClass = open.size();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        closeDownTo(ownedByClass);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        closeDownTo(0);
+    }
+
+    /** Closes newest first, so clients go before the servers they talk to; closing twice is harmless. */
+    private void closeDownTo(int keep) throws Exception {
+        Exception failure = null;
+        while (true) {
+            AutoCloseable next;
+            synchronized (this) {
+                if (open.size() <= keep) {
+                    break;
+                }
+                next = open.removeLast();
+            }
+            try {
+                next.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
