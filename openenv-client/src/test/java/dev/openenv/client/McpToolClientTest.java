@@ -8,20 +8,22 @@ import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpObservation;
 import dev.openenv.envs.echomcp.EchoMcpEnvironment;
-import dev.openenv.server.EnvServer;
-import dev.openenv.server.ServerConfig;
+import dev.openenv.server.testing.LocalServers;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
 class McpToolClientTest {
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
+
     @Test
     void listsAndCallsToolsOverTheStepPath() {
-        try (var server = EnvServer.builder(EchoMcpEnvironment::new)
-                .types(EnvironmentType.of("echo_env", McpAction.class, McpObservation.class, BasicState.class))
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(2)).start();
-             var tools = McpToolClient.connect(server.baseUrl());
+        var server = servers.start(EchoMcpEnvironment::new,
+                EnvironmentType.of("echo_env", McpAction.class, McpObservation.class, BasicState.class), LocalServers.sessions(2));
+        try (var tools = McpToolClient.connect(server.baseUrl());
              var generic = GenericEnvClient.connect(server.baseUrl())) {
             tools.reset();
             assertThat(tools.listTools()).extracting(McpToolClient.ToolInfo::name).containsExactly("echo_message", "echo_with_length");

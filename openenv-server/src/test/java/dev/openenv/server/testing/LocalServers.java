@@ -38,6 +38,11 @@ public final class LocalServers implements BeforeEachCallback, AfterEachCallback
         return ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
     }
 
+    /** A configuration change allowing {@code n} concurrent sessions: {@code servers.start(Echo::new, ECHO, sessions(4))}. */
+    public static UnaryOperator<ServerConfig> sessions(int n) {
+        return c -> c.withMaxConcurrentEnvs(n);
+    }
+
     /** Starts {@code factory} with the wire {@code type} (null: learned from an instance) and {@code config} applied to {@link #local()}. */
     public <A extends Action, O, S extends State> EnvServer start(Supplier<? extends Environment<A, O, S>> factory,
             EnvironmentType<A, O, S> type, UnaryOperator<ServerConfig> config) {
