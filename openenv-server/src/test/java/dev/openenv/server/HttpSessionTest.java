@@ -12,9 +12,6 @@ import dev.openenv.envs.fault.FaultAction;
 import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
 import dev.openenv.server.testing.LocalServers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +23,6 @@ import tools.jackson.databind.JsonNode;
 class HttpSessionTest {
     static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
             EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     @RegisterExtension
     final LocalServers servers = new LocalServers();
     EnvServer server;
@@ -36,12 +32,7 @@ class HttpSessionTest {
     }
 
     HttpResponse<String> call(String method, String path, String body, String session) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Content-Type", "application/json");
-        if (session != null) {
-            b.header("X-OpenEnv-Session", session);
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return session == null ? servers.send(method, path, body) : servers.send(method, path, body, "X-OpenEnv-Session", session);
     }
 
     static JsonNode json(HttpResponse<String> r) {

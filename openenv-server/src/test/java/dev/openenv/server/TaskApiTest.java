@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.envs.wordle.WordleEnvironment;
 import dev.openenv.server.testing.LocalServers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,7 +13,6 @@ import tools.jackson.databind.JsonNode;
 /** 0.10's Task API routes: bodies and status codes as the reference serves them. */
 @Timeout(30)
 class TaskApiTest {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
     @RegisterExtension
     final LocalServers servers = new LocalServers();
     EnvServer server;
@@ -29,13 +24,12 @@ class TaskApiTest {
     record Reply(int status, JsonNode body) {}
 
     Reply get(String path) throws Exception {
-        var r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        var r = servers.get(path);
         return new Reply(r.statusCode(), WireCodec.standard().parse(r.body()));
     }
 
     Reply post(String path, String body) throws Exception {
-        var r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        var r = servers.post(path, body);
         return new Reply(r.statusCode(), WireCodec.standard().parse(r.body()));
     }
 

@@ -6,6 +6,11 @@ import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.State;
 import dev.openenv.server.EnvServer;
 import dev.openenv.server.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Shipped in openenv-server's test-jar; other modules depend on it with {@code <type>test-jar</type>}.
  */
 public final class LocalServers implements BeforeEachCallback, AfterEachCallback, AfterAllCallback {
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<AutoCloseable> open = new ArrayList<>();
     private int ownedByClass;
 
@@ -86,6 +92,29 @@ public final class LocalServers implements BeforeEachCallback, AfterEachCallback
     /** {@link #server()}'s base URL. */
     public String baseUrl() {
         return server().baseUrl();
+    }
+
+    /**
+     * {@code method path} on {@link #server()} over HTTP/1.1 as JSON, with {@code body} (null: none) and
+     * headers as name, value pairs.
+     */
+    public HttpResponse<String> send(String method, String path, String body, String... headers) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code GET path} on {@link #server()}. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null);
+    }
+
+    /** {@code POST path} on {@link #server()} with a JSON {@code body} and headers as name, value pairs. */
+    public HttpResponse<String> post(String path, String body, String... headers) throws IOException, InterruptedException {
+        return send("POST", path, body, headers);
     }
 
     private synchronized EnvServer started(EnvServer server) {

@@ -6,9 +6,6 @@ import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.server.EnvServer;
 import dev.openenv.server.ServerConfig;
 import dev.openenv.server.testing.LocalServers;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,7 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** What /web serves over plain HTTP, and that it is off unless asked for. */
 @Timeout(60)
 class WebInterfaceRoutesTest {
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     @RegisterExtension
     final LocalServers servers = new LocalServers();
     EnvServer server;
@@ -28,7 +24,7 @@ class WebInterfaceRoutesTest {
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return servers.get(path);
     }
 
     @Test
