@@ -98,7 +98,7 @@ class ClientResourcesTest {
 
     @Test
     void anHttpClientOnAFullServerIsRefusedWithTheCapacityCode() {
-        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(1));
         var http = ClientOptions.defaults().withTransport(ClientOptions.Transport.HTTP);
         try (var first = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO);
              var second = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO, http)) {

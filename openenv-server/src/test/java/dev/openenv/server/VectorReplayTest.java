@@ -88,10 +88,7 @@ class VectorReplayTest {
     void theTaskApiOfAnEnvironmentWithoutTasksMatches010() throws Exception {
         // The recording's environment is named after its class, as 0.10 names it; ours is named the same here.
         var named = EnvironmentType.of("EchoEnvironment", EchoAction.class, EchoObservation.class, BasicState.class);
-        try (var s = EnvServer.builder(EchoEnvironment::new).types(named)
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)).start()) {
-            replayHttp(s.baseUrl(), Vectors.load("v010-http-task-api-unsupported"), Level.PORTABLE);
-        }
+        replayHttp(SERVERS.start(EchoEnvironment::new, named).baseUrl(), Vectors.load("v010-http-task-api-unsupported"), Level.PORTABLE);
     }
 
     /** Sends each recorded request and compares the answer; values at {@code loose} pointers only by type. */

@@ -138,7 +138,7 @@ public final class Session {
     /** Refusals (validation, closed session, unsupported task routes) are the client's business, not the log's. */
     private void logIfTheEnvironmentFailed(Throwable thrown) {
         Failure failure = Failure.of(thrown);
-        if (!abandoned && failure instanceof Failure.Execution || failure instanceof Failure.Timeout) {
+        if (!abandoned && (failure instanceof Failure.Execution || failure instanceof Failure.Timeout)) {
             logFailure(id, failure, thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown);
         }
     }
