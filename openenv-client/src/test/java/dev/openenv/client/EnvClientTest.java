@@ -16,6 +16,7 @@ import dev.openenv.envs.fault.FaultObservation;
 import dev.openenv.server.EnvServer;
 import dev.openenv.server.testing.Await;
 import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -27,10 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(60)
 class EnvClientTest {
-    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
-            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
-    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT =
-            EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class);
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO = WireTypes.ECHO;
+    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT = WireTypes.FAULT;
 
     @RegisterExtension
     final LocalServers servers = new LocalServers();

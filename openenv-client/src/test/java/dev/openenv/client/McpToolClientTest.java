@@ -3,12 +3,9 @@ package dev.openenv.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openenv.core.BasicState;
-import dev.openenv.core.EnvironmentType;
-import dev.openenv.core.mcp.McpAction;
-import dev.openenv.core.mcp.McpObservation;
 import dev.openenv.envs.echomcp.EchoMcpEnvironment;
 import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +19,7 @@ class McpToolClientTest {
     @Test
     void listsAndCallsToolsOverTheStepPath() {
         var server = servers.start(EchoMcpEnvironment::new,
-                EnvironmentType.of("echo_env", McpAction.class, McpObservation.class, BasicState.class), LocalServers.sessions(2));
+                WireTypes.ECHO_MCP, LocalServers.sessions(2));
         try (var tools = McpToolClient.connect(server.baseUrl());
              var generic = GenericEnvClient.connect(server.baseUrl())) {
             tools.reset();

@@ -12,6 +12,7 @@ import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
 import dev.openenv.server.testing.Await;
 import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,8 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Every environment failure the server answers leaves exactly one line in its log, naming the session. */
 @Timeout(60)
 class FailureLogTest {
-    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT =
-            EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class);
+    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT = WireTypes.FAULT;
 
     @RegisterExtension
     final LocalServers servers = new LocalServers();

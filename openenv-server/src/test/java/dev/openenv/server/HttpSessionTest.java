@@ -12,6 +12,7 @@ import dev.openenv.envs.fault.FaultAction;
 import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
 import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,8 +22,7 @@ import tools.jackson.databind.JsonNode;
 /** HTTP /reset, /step and /state act on a real session: never on an environment thrown away afterwards. */
 @Timeout(60)
 class HttpSessionTest {
-    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
-            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO = WireTypes.ECHO;
     @RegisterExtension
     final LocalServers servers = new LocalServers();
     EnvServer server;

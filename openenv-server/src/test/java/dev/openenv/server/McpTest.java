@@ -9,6 +9,7 @@ import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpObservation;
 import dev.openenv.envs.echomcp.EchoMcpEnvironment;
 import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -31,8 +32,7 @@ import tools.jackson.databind.JsonNode;
 /** The MCP echo environment against the reference's recorded MCP exchanges, a stock MCP client, and modes. */
 @Timeout(60)
 class McpTest {
-    static final EnvironmentType<McpAction, McpObservation, BasicState> ECHO_MCP =
-            EnvironmentType.of("echo_env", McpAction.class, McpObservation.class, BasicState.class);
+    static final EnvironmentType<McpAction, McpObservation, BasicState> ECHO_MCP = WireTypes.ECHO_MCP;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     @RegisterExtension
     final LocalServers servers = new LocalServers();

@@ -14,6 +14,7 @@ import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
 import dev.openenv.server.testing.Await;
 import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -31,10 +32,8 @@ import tools.jackson.databind.JsonNode;
 /** Sessions end cleanly on every path, and the environment is always closed. */
 @Timeout(60)
 class SessionLifecycleTest {
-    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
-            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
-    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT =
-            EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class);
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO = WireTypes.ECHO;
+    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT = WireTypes.FAULT;
 
     final AtomicInteger created = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
