@@ -1,7 +1,6 @@
 package dev.openenv.cli;
 
 import com.google.cloud.tools.jib.api.Containerizer;
-import com.google.cloud.tools.jib.api.DockerDaemonImage;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.Jib;
@@ -174,8 +173,9 @@ final class ImageBuilder {
                 .setWorkingDirectory(AbsoluteUnixPath.get("/app")).setCreationTime(Instant.now())
                 .addLabel("org.opencontainers.image.title", app.name()).addLabel("dev.openenv.main-class", app.mainClass());
 
+        Path loadFrom = target instanceof Target.Daemon ? Files.createTempFile("openenv-image-", ".tar") : null;
         Containerizer c = switch (target) {
-            case Target.Daemon d -> Containerizer.to(DockerDaemonImage.named(d.reference()).setDockerExecutable(dockerExecutable()));
+            case Target.Daemon d -> Containerizer.to(TarImage.at(loadFrom).named(d.reference()));
             case Target.Tar t -> Containerizer.to(TarImage.at(t.file()).named(t.reference()));
             case Target.Registry r -> Containerizer.to(RegistryImage.named(r.reference()))
                     .setAllowInsecureRegistries(options.insecure || isLocal(r.reference()));
@@ -186,13 +186,37 @@ final class ImageBuilder {
             }
         });
         JibContainer result = b.containerize(c);
+        if (loadFrom != null) {
+            try {
+                load(loadFrom);
+            } finally {
+                Files.deleteIfExists(loadFrom);
+            }
+        }
         log(String.format("built %s (%s) in %.1f s", result.getTargetImage(), result.getImageId(), (System.nanoTime() - t0) / 1e9));
         return result;
     }
 
-    private JibContainerBuilder from(String base) throws InvalidImageReferenceException {
+    /**
+     * The base image. A local engine's image ({@code docker://REF}) is saved to a tar once per image id
+     * and read from there: Jib's own engine client parses {@code docker inspect} output that podman's
+     * CLI does not produce.
+     */
+    private JibContainerBuilder from(String base) throws IOException, InterruptedException, InvalidImageReferenceException {
         if (base.startsWith("docker://")) {
-            return Jib.from(DockerDaemonImage.named(base.substring("docker://".length())).setDockerExecutable(dockerExecutable()));
+            String ref = base.substring("docker://".length());
+            String engine = dockerExecutable().toString();
+            String id = output(List.of(engine, "image", "inspect", "--format", "{{.Id}}", ref), Duration.ofMinutes(1)).strip();
+            Path tar = cache.resolve("base").resolve(id.replace("sha256:", "") + ".tar");
+            if (!Files.isRegularFile(tar)) {
+                Files.createDirectories(tar.getParent());
+                Path tmp = Files.createTempFile(tar.getParent(), "save-", ".tar");
+                Files.delete(tmp);
+                log("saving the base image " + ref + " (once per image id; kept in " + tar.getParent() + ")");
+                output(List.of(engine, "save", "-o", tmp.toString(), ref), Duration.ofMinutes(5));
+                Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE);
+            }
+            return Jib.from(TarImage.at(tar).named(ref));
         }
         if (base.startsWith("tar://")) {
             return Jib.from(TarImage.at(Path.of(base.substring("tar://".length()))));
@@ -200,13 +224,24 @@ final class ImageBuilder {
         return Jib.from(RegistryImage.named(ImageReference.parse(base)));
     }
 
+    /** Loads an image tar into the local engine ({@code docker load} / {@code podman load}). */
+    static void load(Path tar) throws IOException, InterruptedException {
+        output(List.of(dockerExecutable().toString(), "load", "-i", tar.toString()), Duration.ofMinutes(5));
+    }
+
     static boolean isLocal(String reference) {
         return reference.startsWith("localhost") || reference.startsWith("127.0.0.1") || reference.startsWith("[::1]");
     }
 
-    /** {@code docker} when it is on the PATH, else {@code podman} (whose CLI speaks the same save/load/inspect). */
+    /**
+     * The engine CLI Jib runs for {@code docker://} images ({@code save}, {@code load}, {@code inspect}):
+     * {@code docker} when a Docker engine answers ({@code DOCKER_HOST} or its socket), else {@code podman},
+     * whose CLI speaks the same commands without a daemon.
+     */
     static Path dockerExecutable() {
-        for (String name : List.of("docker", "podman")) {
+        boolean dockerEngine = System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"));
+        List<String> order = dockerEngine ? List.of("docker", "podman") : List.of("podman", "docker");
+        for (String name : order) {
             for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
                 Path p = Path.of(dir, name);
                 if (Files.isExecutable(p)) {
@@ -256,7 +291,7 @@ final class ImageBuilder {
         Path tmp = Files.createTempDirectory(jre.getParent(), "jlink-");
         Files.delete(tmp);
         log("jlink " + JRE_MODULES + " (once; kept in " + jre + ")");
-        run(List.of(jlink.toString(), "--add-modules", JRE_MODULES, "--strip-debug", "--no-man-pages", "--no-header-files",
+        output(List.of(jlink.toString(), "--add-modules", JRE_MODULES, "--strip-debug", "--no-man-pages", "--no-header-files",
                 "--compress=zip-6", "--output", tmp.toString()), Duration.ofMinutes(5));
         Files.move(tmp, jre, StandardCopyOption.ATOMIC_MOVE);
         return jre;
@@ -318,13 +353,14 @@ final class ImageBuilder {
         return aot;
     }
 
-    private static void run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+    private static String output(List<String> command, Duration timeout) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new IOException(command.getFirst() + " failed: " + out);
+            throw new IOException(String.join(" ", command) + " failed: " + out.strip());
         }
+        return out;
     }
 
     private static String hash(String s) {
