@@ -35,7 +35,8 @@ record Criterion(String id, String description, boolean passed, boolean required
 
     String line() {
         String status = passed ? "PASS" : required ? "FAIL" : "WARN";
-        return String.format("  %-4s %-28s %s%s", status, id, description, details == null || details.isEmpty() ? "" : "\n         " + details);
+        boolean show = details != null && !details.isEmpty() && (!passed || details.length() <= 80);   // evidence of a pass only when short
+        return String.format("  %-4s %-28s %s%s", status, id, description, show ? "\n         " + details : "");
     }
 
     /** The report as upstream's validate writes it: target, type, passed, summary, criteria. */

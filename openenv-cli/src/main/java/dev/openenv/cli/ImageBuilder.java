@@ -181,7 +181,8 @@ final class ImageBuilder {
                     .setAllowInsecureRegistries(options.insecure || isLocal(r.reference()));
         };
         c.setToolName("openenv").setToolVersion(Main.VERSION).addEventHandler(LogEvent.class, e -> {
-            if (e.getLevel() == LogEvent.Level.ERROR || e.getLevel() == LogEvent.Level.WARN) {
+            // (not the warning that a local base image has no digest: it is pinned by its image id)
+            if (e.getLevel() == LogEvent.Level.ERROR || e.getLevel() == LogEvent.Level.WARN && !e.getMessage().contains("specific image digest")) {
                 log(e.getMessage());
             }
         });
@@ -217,6 +218,9 @@ final class ImageBuilder {
                 Files.move(tmp, tar, StandardCopyOption.ATOMIC_MOVE);
             }
             return Jib.from(TarImage.at(tar).named(ref));
+        }
+        if (base.equals("scratch")) {
+            return Jib.fromScratch();   // nothing but our layers: give --jre, and know that there is no shell or libc
         }
         if (base.startsWith("tar://")) {
             return Jib.from(TarImage.at(Path.of(base.substring("tar://".length()))));
@@ -308,11 +312,22 @@ final class ImageBuilder {
             log("the AOT cache needs JDK 25; this is " + Runtime.version());
             return null;
         }
-        Path work = Files.createTempDirectory("openenv-aot-");
-        Path aot = work.resolve("app.aot");
         var cp = new ArrayList<String>();
         cp.add(app.jar().toString());
         app.libs().forEach(l -> cp.add(l.toString()));
+        // The same JRE, jars (path, size, mtime) and main class make the same cache: train once.
+        var key = new StringBuilder(jre.toRealPath() + "|" + app.mainClass());
+        for (String jar : cp) {
+            Path p = Path.of(jar);
+            key.append('|').append(jar).append(':').append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis());
+        }
+        Path cached = cache.resolve("aot").resolve(hash(key.toString()) + ".aot");
+        if (Files.isRegularFile(cached)) {
+            log("AOT cache unchanged since the last build (" + cached + ")");
+            return cached;
+        }
+        Path work = Files.createTempDirectory("openenv-aot-");
+        Path aot = work.resolve("app.aot");
         int port;
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -350,7 +365,9 @@ final class ImageBuilder {
             return null;
         }
         log(String.format("trained the AOT cache (%d MB) in %.1f s", Files.size(aot) >> 20, (System.nanoTime() - t0) / 1e9));
-        return aot;
+        Files.createDirectories(cached.getParent());
+        Files.move(aot, cached, StandardCopyOption.REPLACE_EXISTING);
+        return cached;
     }
 
     private static String output(List<String> command, Duration timeout) throws IOException, InterruptedException {

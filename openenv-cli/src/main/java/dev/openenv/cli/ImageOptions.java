@@ -18,7 +18,7 @@ final class ImageOptions {
     @Parameter(names = "--main-class", description = "Main class (default: the jar manifest's Main-Class).")
     String mainClass;
 
-    @Parameter(names = "--base-image", description = "Base image: docker://REF (local engine), tar://PATH, or a registry REF "
+    @Parameter(names = "--base-image", description = "Base image: docker://REF (local engine), tar://PATH, a registry REF, or scratch "
             + "(default: docker://" + ImageBuilder.DEFAULT_BASE + ", made by openenv-runtime/scripts/container-base-image.sh).")
     String baseImage;
 
