@@ -197,8 +197,11 @@ final class ServerChecks {
         Reply list = post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
         JsonNode tools = list.json.path("result").path("tools");
         if (tools.isArray()) {
-            out.add(Criterion.of("mcp_tools_list", "MCP tools/list lists tools with a name and an inputSchema",
-                    tools.size() > 0 && tools.get(0).path("name").isString() && tools.get(0).path("inputSchema").isObject(), tools.size() + " tools"));
+            // the reference's HTTP /mcp spells it input_schema (a pydantic dump); MCP's own spelling is inputSchema
+            boolean described = tools.size() > 0 && tools.get(0).path("name").isString()
+                    && (tools.get(0).path("inputSchema").isObject() || tools.get(0).path("input_schema").isObject());
+            out.add(Criterion.of("mcp_tools_list", "MCP tools/list lists tools with a name and an input schema", described,
+                    tools.size() + " tools" + (described ? "" : ": " + tools)));
         } else {
             out.add(new Criterion("mcp_tools_list", "MCP tools/list (skipped: not an MCP environment)", true, false,
                     list.json.path("error").path("message").asString(describe(list))));

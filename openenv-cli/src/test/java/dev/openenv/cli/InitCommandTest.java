@@ -84,7 +84,7 @@ class InitCommandTest {
             };
             try (var server = EnvServer.<Action, Object, State>builder((Supplier) factory)
                     .types((dev.openenv.core.EnvironmentType) dev.openenv.core.EnvironmentType.fromClass(type))
-                    .config(c -> c.withHost("127.0.0.1").withPort(0)).start()) {
+                    .config(dev.openenv.server.ServerConfig.defaults().withHost("127.0.0.1").withPort(0)).start()) {
                 cli.reset();
                 assertThat(Main.run("validate", "--url", server.baseUrl())).as(cli.out()).isZero();
                 assertThat(cli.out()).contains("name: demo").contains("limit 1 sessions");

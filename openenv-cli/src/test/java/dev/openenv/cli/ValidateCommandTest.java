@@ -32,7 +32,7 @@ class ValidateCommandTest {
     static EnvServer serve(String name, UnaryOperator<ServerConfig> config) {
         BundledEnvironments.Entry raw = BundledEnvironments.find(name).orElseThrow();
         return EnvServer.builder(raw.factory()).types(raw.type())
-                .config(c -> config.apply(c.withHost("127.0.0.1").withPort(0))).start();
+                .config(config.apply(ServerConfig.defaults().withHost("127.0.0.1").withPort(0))).start();
     }
 
     JsonNode report() {
