@@ -51,7 +51,7 @@ class MainTest {
         assertThat(Main.run("--version")).isZero();
         assertThat(out()).contains("openenv 0.1.0");
         assertThat(Main.run("--help")).isZero();
-        assertThat(out()).contains("serve").contains("list");
+        assertThat(out()).contains("serve").contains("list").contains("init").contains("build").contains("push").contains("validate");
         assertThat(Main.run("serve", "--help")).isZero();
         assertThat(out()).contains("--max-concurrent-envs").contains("--no-web");
     }
