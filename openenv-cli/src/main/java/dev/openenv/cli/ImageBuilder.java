@@ -367,7 +367,19 @@ final class ImageBuilder {
         log(String.format("trained the AOT cache (%d MB) in %.1f s", Files.size(aot) >> 20, (System.nanoTime() - t0) / 1e9));
         Files.createDirectories(cached.getParent());
         Files.move(aot, cached, StandardCopyOption.REPLACE_EXISTING);
+        prune(cached.getParent(), 5);
         return cached;
+    }
+
+    /** Keeps the {@code keep} most recently written AOT caches (~35 MB each) and deletes the rest. */
+    private static void prune(Path dir, int keep) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> old = files.filter(f -> f.toString().endsWith(".aot"))
+                    .sorted(java.util.Comparator.comparing(ImageBuilder::mtime).reversed()).skip(keep).toList();
+            for (Path f : old) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     private static String output(List<String> command, Duration timeout) throws IOException, InterruptedException {
