@@ -29,7 +29,7 @@ final class ImageOptions {
     @Parameter(names = "--java", description = "Path of java in the image when --jre none (default: java).")
     String java = "java";
 
-    @Parameter(names = "--aot", arity = 1, description = "Bake a JDK AOT cache trained on a real episode into the image (default true; needs JDK 25 and bwrap).")
+    @Parameter(names = "--aot", arity = 1, description = "Bake a JDK AOT cache trained on a real episode into the image (default true; needs JDK 25, and runs the app locally to train it).")
     boolean aot = true;
 
     @Parameter(names = "--env", description = "KEY=VALUE set in the image (repeatable), e.g. ENABLE_WEB_INTERFACE=true.")
