@@ -5,6 +5,7 @@
  */
 module dev.openenv.envs {
     requires transitive dev.openenv.core;
+    requires dev.openenv.sandbox;
 
     exports dev.openenv.envs;
     exports dev.openenv.envs.bench;

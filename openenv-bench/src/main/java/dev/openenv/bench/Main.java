@@ -8,53 +8,119 @@ import dev.openenv.client.ClientOptions;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import com.beust.jcommander.JCommander;
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
+import com.beust.jcommander.Parameters;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code java -jar openenv-bench.jar <command>}: load generators that speak only the OpenEnv wire
  * protocol, so they measure any server (ours or the Python reference) with the same code, and the
  * side-by-side comparison. JMH micro-benchmarks: {@code java -cp openenv-bench.jar org.openjdk.jmh.Main}.
  */
-@Command(name = "openenv-bench", mixinStandardHelpOptions = true,
-        subcommands = {Main.Load.class, Main.Latency.class, Main.McpLatencyCommand.class, Compare.class, Compare.Rewrite.class})
-public final class Main implements Runnable {
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+public final class Main {
+    @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
+    boolean help;
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
     }
 
-    @Override
-    public void run() {
-        CommandLine.usage(this, System.out);
+    /**
+     * Runs the command line; returns the exit code (0 done, 1 a run failed, 2 bad usage). Parsing is
+     * JCommander's, as in openenv-cli: one command-line library across the project.
+     */
+    static int run(String... args) throws Exception {
+        var main = new Main();
+        Map<String, Command> commands = new LinkedHashMap<>();
+        commands.put("load", new Load());
+        commands.put("latency", new Latency());
+        commands.put("mcp-latency", new McpLatencyCommand());
+        commands.put("compare", new Compare());
+        commands.put("report", new Compare.Rewrite());
+        var builder = JCommander.newBuilder().programName("openenv-bench").addObject(main);
+        commands.forEach(builder::addCommand);
+        JCommander jc = builder.build();
+        try {
+            jc.parse(args);
+        } catch (ParameterException e) {
+            System.err.println("openenv-bench: " + e.getMessage());
+            System.err.println("Try 'openenv-bench --help'.");
+            return 2;
+        }
+        String name = jc.getParsedCommand();
+        if (main.help || name == null) {
+            jc.usage();
+            return main.help ? 0 : 2;
+        }
+        Command command = commands.get(name);
+        if (command.help()) {
+            jc.getUsageFormatter().usage(name);
+            return 0;
+        }
+        try {
+            return command.call();
+        } catch (ParameterException e) {
+            System.err.println("openenv-bench " + name + ": " + e.getMessage());
+            return 2;
+        }
     }
 
-    @Command(name = "load", mixinStandardHelpOptions = true,
-            description = "N concurrent WebSocket sessions, each reset then K steps of the benchmark action.")
-    static final class Load implements Callable<Integer> {
-        @Parameters(index = "0", description = "Server base URL, e.g. http://127.0.0.1:8000")
-        String url;
+    /** A subcommand: its options are its fields; {@code --help} prints them. */
+    public interface Command extends Callable<Integer> {
+        boolean help();
+    }
 
-        @Option(names = {"-n", "--sessions"}, defaultValue = "64")
-        int sessions;
+    /** What every subcommand takes: its {@code --help}. */
+    public abstract static class Base implements Command {
+        @Parameter(names = {"-h", "--help"}, help = true, description = "Show this command's help.")
+        boolean help;
 
-        @Option(names = {"-k", "--steps"}, defaultValue = "100", description = "Steps per session.")
-        int steps;
+        @Override
+        public boolean help() {
+            return help;
+        }
+    }
 
-        @Option(names = {"-w", "--wait"}, defaultValue = "0", description = "wait_seconds of each step.")
-        double wait;
+    /** The one positional argument of a command: the server's base URL. */
+    static String url(List<String> positional) {
+        for (String arg : positional == null ? List.<String>of() : positional) {
+            if (arg.startsWith("-")) {   // JCommander hands unknown options to the positional list
+                throw new ParameterException("unknown option: " + arg);
+            }
+        }
+        if (positional == null || positional.size() != 1) {
+            throw new ParameterException("expected one server base URL, e.g. http://127.0.0.1:8000");
+        }
+        return positional.get(0);
+    }
 
-        @Option(names = "--step-timeout", defaultValue = "60", description = "Seconds before a step counts as timed out.")
-        int stepTimeout;
+    @Parameters(commandDescription = "N concurrent WebSocket sessions, each reset then K steps of the benchmark action.")
+    static final class Load extends Base {
+        @Parameter(description = "URL (server base URL, e.g. http://127.0.0.1:8000)")
+        List<String> url;
 
-        @Option(names = "--threads", defaultValue = "1", description = "Event-loop threads of the load generator.")
-        int threads;
+        @Parameter(names = {"-n", "--sessions"}, description = "Concurrent sessions.")
+        int sessions = 64;
+
+        @Parameter(names = {"-k", "--steps"}, description = "Steps per session.")
+        int steps = 100;
+
+        @Parameter(names = {"-w", "--wait"}, description = "wait_seconds of each step.")
+        double wait = 0;
+
+        @Parameter(names = "--step-timeout", description = "Seconds before a step counts as timed out.")
+        int stepTimeout = 60;
+
+        @Parameter(names = "--threads", description = "Event-loop threads of the load generator.")
+        int threads = 1;
 
         @Override
         public Integer call() throws InterruptedException {
-            var result = new LoadGenerator(LoadGenerator.Plan.of(url, sessions, steps, wait)
+            var result = new LoadGenerator(LoadGenerator.Plan.of(url(url), sessions, steps, wait)
                     .withStepTimeout(Duration.ofSeconds(stepTimeout)).withThreads(threads)).run();
             System.out.println(describe(result));
             return result.succeeded() == sessions ? 0 : 1;
@@ -70,28 +136,28 @@ public final class Main implements Runnable {
                 r.failures());
     }
 
-    @Command(name = "latency", mixinStandardHelpOptions = true, description = "Sequential single-session step latency.")
-    static final class Latency implements Callable<Integer> {
-        @Parameters(index = "0", description = "Server base URL")
-        String url;
+    @Parameters(commandDescription = "Sequential single-session step latency.")
+    static final class Latency extends Base {
+        @Parameter(description = "URL (server base URL)")
+        List<String> url;
 
-        @Option(names = "--steps", defaultValue = "10000")
-        int steps;
+        @Parameter(names = "--steps", description = "Measured steps.")
+        int steps = 10000;
 
-        @Option(names = "--warmup", defaultValue = "2000")
-        int warmup;
+        @Parameter(names = "--warmup", description = "Steps before measuring.")
+        int warmup = 2000;
 
-        @Option(names = "--transport", defaultValue = "websocket", description = "websocket or http")
-        String transport;
+        @Parameter(names = "--transport", description = "websocket or http")
+        String transport = "websocket";
 
-        @Option(names = "--echo", description = "Send the echo action {message} instead of the bench action {payload}.")
+        @Parameter(names = "--echo", description = "Send the echo action {message} instead of the bench action {payload}.")
         boolean echo;
 
         @Override
         public Integer call() {
             var t = ClientOptions.Transport.valueOf(transport.toUpperCase(Locale.ROOT));
             Map<String, Object> action = echo ? Map.of("message", "Hello") : Map.of("wait_seconds", 0, "payload", "x");
-            var r = SequentialLatency.measure(url, t, steps, warmup, action);
+            var r = SequentialLatency.measure(url(url), t, steps, warmup, action);
             System.out.printf(Locale.ROOT, "%s %s steps=%d p50=%.0fus p90=%.0fus p99=%.0fus p99.9=%.0fus max=%.0fus rate=%.0f steps/s%n",
                     url, r.transport(), r.steps(), r.p50Micros(), r.p90Micros(), r.p99Micros(), r.p999Micros(), r.maxMicros(),
                     r.stepsPerSecond());
@@ -99,21 +165,20 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "mcp-latency", mixinStandardHelpOptions = true,
-            description = "Sequential MCP tool calls (echo_message) over the WebSocket step path and POST /mcp.")
-    static final class McpLatencyCommand implements Callable<Integer> {
-        @Parameters(index = "0")
-        String url;
+    @Parameters(commandDescription = "Sequential MCP tool calls (echo_message) over the WebSocket step path and POST /mcp.")
+    static final class McpLatencyCommand extends Base {
+        @Parameter(description = "URL (server base URL)")
+        List<String> url;
 
-        @Option(names = "--calls", defaultValue = "10000")
-        int calls;
+        @Parameter(names = "--calls", description = "Measured calls.")
+        int calls = 10000;
 
-        @Option(names = "--warmup", defaultValue = "2000")
-        int warmup;
+        @Parameter(names = "--warmup", description = "Calls before measuring.")
+        int warmup = 2000;
 
         @Override
         public Integer call() throws Exception {
-            McpLatency.main(new String[] {url, Integer.toString(calls), Integer.toString(warmup)});
+            McpLatency.main(new String[] {url(url), Integer.toString(calls), Integer.toString(warmup)});
             return 0;
         }
     }

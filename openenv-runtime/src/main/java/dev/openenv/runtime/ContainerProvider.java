@@ -26,7 +26,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -49,15 +48,15 @@ import java.util.function.Supplier;
  *
  * @param image         the image, e.g. {@code localhost/openenv-echo:1}
  * @param containerPort the port the server listens on inside (default 8000, as {@code PORT})
- * @param environment   the container's environment variables ({@code PORT} is set to the container port)
  * @param command       replaces the image's {@code CMD} when not empty
  * @param memoryBytes   memory limit of the container, 0 for the engine's default
- * @param stopTimeout   how long the server gets after SIGTERM before the engine kills it (default 10 s)
  * @param docker        supplies the engine client; null for one from {@code DOCKER_HOST}
- * @param startup       timeout, wait strategy, log consumer
+ * @param startup       timeout, wait strategy, log consumer, stop timeout (how long the server gets
+ *                      after SIGTERM before the engine kills it, default 10 s), and the container's
+ *                      environment variables ({@code PORT} is set to the container port)
  */
-public record ContainerProvider(String image, int containerPort, Map<String, String> environment, List<String> command,
-        long memoryBytes, Duration stopTimeout, Supplier<DockerClient> docker, StartupOptions startup) implements EnvProvider {
+public record ContainerProvider(String image, int containerPort, List<String> command, long memoryBytes,
+        Supplier<DockerClient> docker, StartupOptions startup) implements EnvProvider {
     public static final String LABEL = "dev.openenv.runtime";
     public static final String LABEL_INSTANCE = "dev.openenv.instance";
 
@@ -66,9 +65,7 @@ public record ContainerProvider(String image, int containerPort, Map<String, Str
         if (containerPort < 1 || containerPort > 65535) {
             throw new IllegalArgumentException("container port must be 1..65535, got " + containerPort);
         }
-        environment = Map.copyOf(environment);
         command = List.copyOf(command);
-        Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(startup, "startup");
     }
 
@@ -147,7 +144,7 @@ public record ContainerProvider(String image, int containerPort, Map<String, Str
         }
         var env = new LinkedHashMap<String, String>();
         env.put("PORT", Integer.toString(containerPort));
-        env.putAll(environment);
+        env.putAll(startup.environment());
         String id;
         try {
             var create = client.createContainerCmd(image)
@@ -264,7 +261,7 @@ public record ContainerProvider(String image, int containerPort, Map<String, Str
         public void stop() {
             List<RuntimeException> problems = new ArrayList<>();
             try {
-                client.stopContainerCmd(id).withTimeout((int) Math.max(1, stopTimeout.toSeconds())).exec();
+                client.stopContainerCmd(id).withTimeout((int) Math.max(1, startup.stopTimeout().toSeconds())).exec();
             } catch (NotModifiedException | NotFoundException alreadyStopped) {
                 // nothing to stop
             } catch (RuntimeException e) {
@@ -294,28 +291,20 @@ public record ContainerProvider(String image, int containerPort, Map<String, Str
     }
 
     /** Builds a {@link ContainerProvider}. */
-    public static final class Builder {
+    public static final class Builder extends ProviderBuilder<Builder> {
         private final String image;
         private int containerPort = 8000;
-        private final Map<String, String> environment = new LinkedHashMap<>();
         private List<String> command = List.of();
         private long memoryBytes;
-        private Duration stopTimeout = Duration.ofSeconds(10);
         private Supplier<DockerClient> docker;
-        private StartupOptions startup = StartupOptions.defaults();
 
         private Builder(String image) {
+            super(StartupOptions.defaults());
             this.image = Objects.requireNonNull(image, "image");
         }
 
         public Builder containerPort(int port) {
             this.containerPort = port;
-            return this;
-        }
-
-        /** An environment variable of the server, e.g. {@code MAX_CONCURRENT_ENVS}. */
-        public Builder env(String name, String value) {
-            environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -329,11 +318,6 @@ public record ContainerProvider(String image, int containerPort, Map<String, Str
             return this;
         }
 
-        public Builder stopTimeout(Duration timeout) {
-            this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
         /** The engine client to use (not closed by the provider); default: from {@code DOCKER_HOST}. */
         public Builder docker(DockerClient client) {
             Objects.requireNonNull(client, "client");
@@ -341,23 +325,8 @@ public record ContainerProvider(String image, int containerPort, Map<String, Str
             return this;
         }
 
-        public Builder startupTimeout(Duration timeout) {
-            startup = startup.withTimeout(timeout);
-            return this;
-        }
-
-        public Builder waitingFor(WaitStrategy strategy) {
-            startup = startup.withWaitStrategy(strategy);
-            return this;
-        }
-
-        public Builder logConsumer(Consumer<String> consumer) {
-            startup = startup.withLogConsumer(consumer);
-            return this;
-        }
-
         public ContainerProvider build() {
-            return new ContainerProvider(image, containerPort, environment, command, memoryBytes, stopTimeout, docker, startup);
+            return new ContainerProvider(image, containerPort, command, memoryBytes, docker, startup);
         }
     }
 }

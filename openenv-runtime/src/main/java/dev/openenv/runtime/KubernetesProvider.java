@@ -44,28 +44,31 @@ import java.util.function.Supplier;
  * account) names, unless a client is given. Objects carry {@value #MANAGED_BY_LABEL}={@value #MANAGED_BY}
  * and {@value #INSTANCE_LABEL}; {@link #deleteAll(KubernetesClient, String)} removes leftovers of a
  * JVM killed outright. Pod logs are read for {@link StartedEnv#logs()} and error messages; they are
- * not streamed to a log consumer.
+ * not streamed, so a log consumer is refused.
  *
  * @param image          the environment's image
  * @param namespace      where to create the objects; null for the client's namespace
  * @param containerPort  the server's port in the container (default 8000, set as {@code PORT})
- * @param environment    the container's environment variables
  * @param cpu            CPU request and limit, e.g. {@code "500m"}; null for none
  * @param memory         memory request and limit, e.g. {@code "512Mi"}; null for none
  * @param access         how the client reaches the server (default {@link Access#portForward()})
  * @param client         supplies the API client; null for one from the environment (closed on stop)
- * @param startup        timeout (for the Pod to be Ready, then again for the wait strategy) and wait strategy
+ * @param startup        timeout (for the Pod to be Ready, then again for the wait strategy, default 3 min),
+ *                       wait strategy, stop timeout (the Pod's grace period, default 5 s) and the
+ *                       container's environment variables
  */
-public record KubernetesProvider(String image, String namespace, int containerPort, Map<String, String> environment,
-        String cpu, String memory, Access access, Supplier<KubernetesClient> client, StartupOptions startup) implements EnvProvider {
+public record KubernetesProvider(String image, String namespace, int containerPort, String cpu, String memory,
+        Access access, Supplier<KubernetesClient> client, StartupOptions startup) implements EnvProvider {
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY = "openenv-runtime";
     public static final String INSTANCE_LABEL = "openenv.dev/instance";
     public KubernetesProvider {
         Objects.requireNonNull(image, "image");
-        environment = Map.copyOf(environment);
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(startup, "startup");
+        if (startup.logConsumer() != null) {
+            throw new IllegalArgumentException("pod logs are not streamed to a log consumer; read StartedEnv.logs()");
+        }
     }
 
     public static Builder builder(String image) {
@@ -157,7 +160,7 @@ public record KubernetesProvider(String image, String namespace, int containerPo
     private Pod pod(String ns, String name, Map<String, String> labels) {
         var env = new ArrayList<EnvVar>();
         env.add(new EnvVar("PORT", Integer.toString(containerPort), null));
-        new LinkedHashMap<>(environment).forEach((k, v) -> {
+        startup.environment().forEach((k, v) -> {
             if (!k.equals("PORT")) {
                 env.add(new EnvVar(k, v, null));
             }
@@ -295,7 +298,7 @@ public record KubernetesProvider(String image, String namespace, int containerPo
                     k8s.services().inNamespace(ns).withName(name).delete();
                 }
                 if (podCreated) {
-                    k8s.pods().inNamespace(ns).withName(name).withGracePeriod(5).delete();
+                    k8s.pods().inNamespace(ns).withName(name).withGracePeriod(startup.stopTimeout().toSeconds()).delete();
                 }
             } catch (KubernetesClientException e) {
                 problems.add(e);
@@ -312,18 +315,18 @@ public record KubernetesProvider(String image, String namespace, int containerPo
     }
 
     /** Builds a {@link KubernetesProvider}. */
-    public static final class Builder {
+    public static final class Builder extends ProviderBuilder<Builder> {
         private final String image;
         private String namespace;
         private int containerPort = 8000;
-        private final Map<String, String> environment = new LinkedHashMap<>();
         private String cpu;
         private String memory;
         private Access access = Access.portForward();
         private Supplier<KubernetesClient> client;
-        private StartupOptions startup = StartupOptions.defaults().withTimeout(Duration.ofMinutes(3));
 
+        /** Startup timeout 3 minutes (image pulls take time); grace period 5 s. */
         private Builder(String image) {
+            super(StartupOptions.defaults().withTimeout(Duration.ofMinutes(3)).withStopTimeout(Duration.ofSeconds(5)));
             this.image = Objects.requireNonNull(image, "image");
         }
 
@@ -334,11 +337,6 @@ public record KubernetesProvider(String image, String namespace, int containerPo
 
         public Builder containerPort(int port) {
             this.containerPort = port;
-            return this;
-        }
-
-        public Builder env(String name, String value) {
-            environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
@@ -361,19 +359,8 @@ public record KubernetesProvider(String image, String namespace, int containerPo
             return this;
         }
 
-        /** Default 3 minutes: image pulls take time. */
-        public Builder startupTimeout(Duration timeout) {
-            startup = startup.withTimeout(timeout);
-            return this;
-        }
-
-        public Builder waitingFor(WaitStrategy strategy) {
-            startup = startup.withWaitStrategy(strategy);
-            return this;
-        }
-
         public KubernetesProvider build() {
-            return new KubernetesProvider(image, namespace, containerPort, environment, cpu, memory, access, client, startup);
+            return new KubernetesProvider(image, namespace, containerPort, cpu, memory, access, client, startup);
         }
     }
 }

@@ -6,13 +6,10 @@ import dev.openenv.runtime.internal.Lifecycle;
 import dev.openenv.runtime.internal.LocalProcess;
 import dev.openenv.runtime.internal.Processes;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * Runs any command that serves the OpenEnv protocol as a local process: a Java environment jar, a
@@ -32,14 +29,12 @@ import java.util.function.Consumer;
  * that detach themselves (double fork) and survive their parent — use {@link SandboxProvider}, whose
  * PID namespace takes every process down with it.
  *
- * @param command     the command; {@value #PORT_PLACEHOLDER} in any argument becomes the port
- * @param environment added to this JVM's environment (and overriding {@code PORT}/{@code HOST})
- * @param directory   working directory, null for this JVM's
- * @param stopTimeout how long the process gets to exit after SIGTERM (default 10 s)
- * @param startup     timeout, wait strategy, log consumer
+ * @param command   the command; {@value #PORT_PLACEHOLDER} in any argument becomes the port
+ * @param directory working directory, null for this JVM's
+ * @param startup   timeout, wait strategy, log consumer, stop timeout (default 10 s), and the
+ *                  environment, added to this JVM's (and overriding {@code PORT}/{@code HOST})
  */
-public record ProcessProvider(List<String> command, Map<String, String> environment, Path directory,
-        Duration stopTimeout, StartupOptions startup) implements EnvProvider {
+public record ProcessProvider(List<String> command, Path directory, StartupOptions startup) implements EnvProvider {
     /** Replaced by the server's port in every argument of the command. */
     public static final String PORT_PLACEHOLDER = "{port}";
     /** Attempts when the server loses its port to another process between picking and binding. */
@@ -50,8 +45,6 @@ public record ProcessProvider(List<String> command, Map<String, String> environm
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must not be empty");
         }
-        environment = Map.copyOf(environment);
-        Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(startup, "startup");
     }
 
@@ -99,9 +92,9 @@ public record ProcessProvider(List<String> command, Map<String, String> environm
         var env = new LinkedHashMap<String, String>();
         env.put("PORT", Integer.toString(port));
         env.put("HOST", "127.0.0.1");
-        env.putAll(environment);
+        env.putAll(startup.environment());
         return LocalProcess.start("process " + cmd, Processes.dieWithJvm(cmd), env, false, directory,
-                "http://127.0.0.1:" + port, stopTimeout, startup.logConsumer(), () -> { });
+                "http://127.0.0.1:" + port, startup.stopTimeout(), startup.logConsumer(), () -> { });
     }
 
     static List<String> withPort(List<String> command, int port) {
@@ -109,26 +102,13 @@ public record ProcessProvider(List<String> command, Map<String, String> environm
     }
 
     /** Builds a {@link ProcessProvider}. */
-    public static final class Builder {
+    public static final class Builder extends ProviderBuilder<Builder> {
         private final List<String> command;
-        private final Map<String, String> environment = new LinkedHashMap<>();
         private Path directory;
-        private Duration stopTimeout = Duration.ofSeconds(10);
-        private StartupOptions startup = StartupOptions.defaults();
 
         private Builder(List<String> command) {
+            super(StartupOptions.defaults());
             this.command = new ArrayList<>(command);
-        }
-
-        /** Sets an environment variable of the server, e.g. {@code MAX_CONCURRENT_ENVS}. */
-        public Builder env(String name, String value) {
-            environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        public Builder env(Map<String, String> variables) {
-            variables.forEach(this::env);
-            return this;
         }
 
         /** Appends arguments to the command. */
@@ -142,28 +122,8 @@ public record ProcessProvider(List<String> command, Map<String, String> environm
             return this;
         }
 
-        public Builder stopTimeout(Duration timeout) {
-            this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        public Builder startupTimeout(Duration timeout) {
-            startup = startup.withTimeout(timeout);
-            return this;
-        }
-
-        public Builder waitingFor(WaitStrategy strategy) {
-            startup = startup.withWaitStrategy(strategy);
-            return this;
-        }
-
-        public Builder logConsumer(Consumer<String> consumer) {
-            startup = startup.withLogConsumer(consumer);
-            return this;
-        }
-
         public ProcessProvider build() {
-            return new ProcessProvider(command, environment, directory, stopTimeout, startup);
+            return new ProcessProvider(command, directory, startup);
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * What a {@link SandboxProvider}'s server may do. Limits are per process (rlimits), except
  * {@code processes}, which counts all processes and threads of the sandbox's user (see
- * {@link SandboxProvider} for which user that is). A limit of 0 means none.
+ * {@link SandboxProvider} for which user that is). A limit of 0 means none, except for {@code /tmp},
+ * which always has a size. The isolation itself is {@code openenv-sandbox}'s one policy.
  *
  * @param network     {@link Network#NONE}: own network namespace, reachable only through the
  *                    provider's port bridge; {@link Network#HOST}: the host's network, all of it
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param processes   processes and threads ({@code RLIMIT_NPROC})
  * @param fileBytes   largest file a process may write ({@code RLIMIT_FSIZE})
  * @param openFiles   open file descriptors of a process ({@code RLIMIT_NOFILE})
- * @param tmpBytes    size of the private, memory-backed {@code /tmp}
+ * @param tmpBytes    size of the private, memory-backed {@code /tmp}; must be positive
  * @param readOnly    host paths visible read-only at the same place (besides {@code /usr})
  * @param writable    host paths visible writable at the same place (none by default)
  */
@@ -38,6 +39,9 @@ public record SandboxPolicy(Network network, Duration cpuTime, long memoryBytes,
         Objects.requireNonNull(cpuTime, "cpuTime");
         if (memoryBytes < 0 || processes < 0 || fileBytes < 0 || openFiles < 0 || tmpBytes < 0 || cpuTime.isNegative()) {
             throw new IllegalArgumentException("limits must not be negative");
+        }
+        if (tmpBytes == 0) {
+            throw new IllegalArgumentException("/tmp must have a positive size (a tmpfs without one may take half the host's memory)");
         }
         readOnly = readOnly.stream().map(p -> p.toAbsolutePath().normalize()).toList();
         writable = writable.stream().map(p -> p.toAbsolutePath().normalize()).toList();

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -51,15 +50,13 @@ import java.util.stream.Stream;
  * share), the per-user process count being shared by all sandboxes of the same user, or total memory
  * across many processes (rlimits are per process; cgroups are not used).
  *
- * @param command     the server command; {@value ProcessProvider#PORT_PLACEHOLDER} becomes its port
- * @param environment the server's whole environment, besides {@code PATH}, {@code HOME=/tmp},
- *                    {@code PORT} and {@code HOST}
- * @param policy      isolation and limits
- * @param stopTimeout how long the sandbox gets after SIGTERM (default 5 s)
- * @param startup     timeout, wait strategy, log consumer
+ * @param command the server command; {@value ProcessProvider#PORT_PLACEHOLDER} becomes its port
+ * @param policy  isolation and limits
+ * @param startup timeout, wait strategy, log consumer, stop timeout (default 5 s), and the environment:
+ *                the server's whole environment, besides {@code PATH}, {@code HOME=/tmp}, {@code PORT}
+ *                and {@code HOST}
  */
-public record SandboxProvider(List<String> command, Map<String, String> environment, SandboxPolicy policy,
-        Duration stopTimeout, StartupOptions startup) implements EnvProvider {
+public record SandboxProvider(List<String> command, SandboxPolicy policy, StartupOptions startup) implements EnvProvider {
     /** The port the server listens on inside its own network namespace. */
     public static final int INNER_PORT = 8000;
 
@@ -68,9 +65,7 @@ public record SandboxProvider(List<String> command, Map<String, String> environm
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command must not be empty");
         }
-        environment = Map.copyOf(environment);
         Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(startup, "startup");
     }
 
@@ -151,16 +146,14 @@ public record SandboxProvider(List<String> command, Map<String, String> environm
 
     private LocalProcess launch(int port, Path socketDir, String baseUrl, Runnable afterStop) {
         List<String> cmd = ProcessProvider.withPort(command, port);
+        // The sandbox's PATH and HOME=/tmp, then these: the server gets exactly them (bwrap --clearenv).
         var env = new LinkedHashMap<String, String>();
-        env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        env.put("HOME", "/tmp");
         env.put("PORT", Integer.toString(port));
         env.put("HOST", "127.0.0.1");
-        env.putAll(environment);
+        env.putAll(startup.environment());
         List<String> sandboxed = SandboxCommand.build(policy, socketDir, port, env, cmd);
-        // bwrap gets an empty environment; the server gets exactly env (set with --setenv).
         return LocalProcess.start("sandbox (network " + policy.network().name().toLowerCase(java.util.Locale.ROOT) + ") " + cmd,
-                sandboxed, Map.of(), true, null, baseUrl, stopTimeout, startup.logConsumer(), afterStop);
+                sandboxed, Map.of(), true, null, baseUrl, startup.stopTimeout(), startup.logConsumer(), afterStop);
     }
 
     private static void deleteTree(Path dir) {
@@ -172,20 +165,13 @@ public record SandboxProvider(List<String> command, Map<String, String> environm
     }
 
     /** Builds a {@link SandboxProvider}. */
-    public static final class Builder {
+    public static final class Builder extends ProviderBuilder<Builder> {
         private final List<String> command;
-        private final Map<String, String> environment = new LinkedHashMap<>();
         private SandboxPolicy policy = SandboxPolicy.defaults();
-        private Duration stopTimeout = Duration.ofSeconds(5);
-        private StartupOptions startup = StartupOptions.defaults();
 
         private Builder(List<String> command) {
+            super(StartupOptions.defaults().withStopTimeout(Duration.ofSeconds(5)));
             this.command = new ArrayList<>(command);
-        }
-
-        public Builder env(String name, String value) {
-            environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-            return this;
         }
 
         /** Replaces the policy; the read-only paths of {@link #forOpenEnvJar} are kept. */
@@ -195,28 +181,8 @@ public record SandboxProvider(List<String> command, Map<String, String> environm
             return this;
         }
 
-        public Builder stopTimeout(Duration timeout) {
-            this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        public Builder startupTimeout(Duration timeout) {
-            startup = startup.withTimeout(timeout);
-            return this;
-        }
-
-        public Builder waitingFor(WaitStrategy strategy) {
-            startup = startup.withWaitStrategy(strategy);
-            return this;
-        }
-
-        public Builder logConsumer(Consumer<String> consumer) {
-            startup = startup.withLogConsumer(consumer);
-            return this;
-        }
-
         public SandboxProvider build() {
-            return new SandboxProvider(command, environment, policy, stopTimeout, startup);
+            return new SandboxProvider(command, policy, startup);
         }
     }
 }

@@ -13,38 +13,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import com.beust.jcommander.Parameter;
+import com.beust.jcommander.Parameters;
+import dev.openenv.bench.Main;
 
 /**
  * The side-by-side run: our server and the Python reference (pinned, from PyPI, in its best uvicorn
  * configurations), one after the other on 127.0.0.1, measured by the same load generator with the
  * same N and K. Prints a table with ratios and writes {@code BENCHMARKS.md}, plots and raw results.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true,
-        description = "Benchmark our server against the Python reference and write BENCHMARKS.md.")
-public final class Compare implements Callable<Integer> {
-    @Option(names = "--repo", defaultValue = ".", description = "Repository root (jars, python/ and where results go).")
-    Path repo;
+@Parameters(commandDescription = "Benchmark our server against the Python reference and write BENCHMARKS.md.")
+public final class Compare extends Main.Base {
+    @Parameter(names = "--repo", description = "Repository root (jars, python/ and where results go).")
+    Path repo = Path.of(".");
 
-    @Option(names = "--java", description = "java to run our server with (default: this JVM's).")
+    @Parameter(names = "--java", description = "java to run our server with (default: this JVM's).")
     Path java;
 
-    @Option(names = "--uvicorn", description = "uvicorn of the reference's venv (default: openenv-bench/target/bench-venv/bin/uvicorn).")
+    @Parameter(names = "--uvicorn", description = "uvicorn of the reference's venv (default: openenv-bench/target/bench-venv/bin/uvicorn).")
     Path uvicorn;
 
-    @Option(names = "--quick", description = "Small N and K: checks the harness end to end in about a minute.")
+    @Parameter(names = "--quick", description = "Small N and K: checks the harness end to end in about a minute.")
     boolean quick;
 
-    @Option(names = "--skip-reference", description = "Measure our server only.")
+    @Parameter(names = "--skip-reference", description = "Measure our server only.")
     boolean skipReference;
 
-    @Option(names = "--no-jmh", negatable = true, defaultValue = "true", description = "Run the JMH micro-benchmarks too (default on).")
-    boolean jmh;
+    @Parameter(names = "--no-jmh", description = "Skip the JMH micro-benchmarks (run by default).")
+    boolean noJmh;
 
     @Override
     public Integer call() throws Exception {
+        boolean jmh = !noJmh;
         repo = repo.toAbsolutePath().normalize();
         Path javaBin = java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java");
         Path uv = uvicorn != null ? uvicorn : repo.resolve("openenv-bench/target/bench-venv/bin/uvicorn");
@@ -166,10 +166,10 @@ public final class Compare implements Callable<Integer> {
     }
 
     /** {@code report}: writes BENCHMARKS.md and the plots again from a results.json (e.g. after editing NOTES.md). */
-    @Command(name = "report", mixinStandardHelpOptions = true, description = "Rewrite BENCHMARKS.md and plots from results.json.")
-    public static final class Rewrite implements Callable<Integer> {
-        @Option(names = "--repo", defaultValue = ".")
-        Path repo;
+    @Parameters(commandDescription = "Rewrite BENCHMARKS.md and plots from results.json.")
+    public static final class Rewrite extends Main.Base {
+        @Parameter(names = "--repo", description = "Repository root.")
+        Path repo = Path.of(".");
 
         @Override
         public Integer call() throws Exception {

@@ -12,19 +12,23 @@ import dev.openenv.core.Episode;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.sandbox.Sandbox;
+import dev.openenv.sandbox.Sandbox.Limits;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Runs the agent's code in a sandbox (see {@link Sandbox}) and returns stdout, stderr and the exit
+ * Runs the agent's code in a {@link Sandbox} (bubblewrap: no network, nothing but {@code /usr} and a
+ * private {@code /tmp}, user nobody, rlimits) and returns stdout, stderr and the exit
  * code. Python runs in the machine's {@code /usr/bin/python3}; Java snippets in JShell in a separate,
  * sandboxed JVM. With the reset option {@code persistent: true}, Python snippets of one episode share
  * one interpreter, so variables survive between steps. Reward: 1.0 when the code exits 0, 0.0 when it
@@ -50,6 +54,18 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
 
     public record CodeState(String episodeId, int stepCount, boolean persistent, int lastExitCode) implements State {}
 
+    /** A sandbox and how long a program in it may take by the wall clock (the caller's to enforce). */
+    private record Budget(Sandbox sandbox, Duration wall) {}
+
+    private static final Budget PYTHON = new Budget(Sandbox.builder()
+            .limits(new Limits(Duration.ofSeconds(5), 512L << 20, 32, 16L << 20, 64, 64L << 20)).build(), Duration.ofSeconds(10));
+    private static final Budget PYTHON_SESSION = new Budget(Sandbox.builder()
+            .limits(new Limits(Duration.ofSeconds(60), 512L << 20, 32, 16L << 20, 64, 64L << 20)).build(), Duration.ofSeconds(10));
+    private static final Path JDK = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize();
+    /** The JVM reserves far more address space than it uses, so JShell is bounded by -Xmx instead. */
+    private static final Budget JAVA = new Budget(Sandbox.builder().readOnly(JDK)
+            .limits(new Limits(Duration.ofSeconds(20), 0, 512, 16L << 20, 64, 64L << 20)).build(), Duration.ofSeconds(40));
+
     private static final int OUTPUT_LIMIT = 65536;
     /** How JShell reports a snippet that did not compile or threw. */
     private static final java.util.regex.Pattern JSHELL_FAILURE = java.util.regex.Pattern.compile("(?m)^(\\|  )?(Error:|Exception )");
@@ -69,9 +85,9 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     }
 
     public CodingEnvironment() {
-        if (!Sandbox.available()) {
-            throw new IllegalStateException("the coding environment needs bubblewrap (apt-get install bubblewrap) and prlimit");
-        }
+        Sandbox.missingTools().ifPresent(missing -> {
+            throw new IllegalStateException("the coding environment needs " + missing);
+        });
     }
 
     @Override
@@ -106,14 +122,13 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     }
 
     private CodeObservation runPython(String code) throws IOException, InterruptedException {
-        Process p = Sandbox.start(Sandbox.PYTHON, List.of(), List.of("/usr/bin/python3", "-I", "-c", code));
+        Process p = PYTHON.sandbox().start(List.of("/usr/bin/python3", "-I", "-c", code));
         p.getOutputStream().close();
-        return collect(p, Sandbox.PYTHON.wall(), "");
+        return collect(p, PYTHON.wall(), "");
     }
 
     private CodeObservation runJava(String code) throws IOException, InterruptedException {
-        Path jdk = Path.of(System.getProperty("java.home"));
-        Process p = Sandbox.start(Sandbox.JAVA, List.of(jdk), List.of(jdk.resolve("bin/jshell").toString(),
+        Process p = JAVA.sandbox().start(List.of(JDK.resolve("bin/jshell").toString(),
                 "--execution", "local", "-J-Xmx192m", "-J-XX:+UseSerialGC", "-J-XX:TieredStopAtLevel=1",
                 "-J-Djava.util.prefs.userRoot=/tmp/.prefs", "-J-Djava.util.logging.config.file=/dev/null", "--feedback", "concise", "-"));
         try (OutputStream in = p.getOutputStream()) {
@@ -121,7 +136,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
         } catch (IOException ignored) {
             // JShell already ended; its output says why
         }
-        CodeObservation raw = collect(p, Sandbox.JAVA.wall(), "");
+        CodeObservation raw = collect(p, JAVA.wall(), "");
         // JShell reports failed snippets in its output rather than in its exit code.
         boolean failed = JSHELL_FAILURE.matcher(raw.stdout()).find() || JSHELL_FAILURE.matcher(raw.stderr()).find();
         return failed && raw.exitCode() == 0 ? new CodeObservation(raw.stdout(), raw.stderr(), 1, false) : raw;
@@ -133,7 +148,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
             if (repl != null) {
                 note = "[the previous interpreter ended; variables were lost]\n";
             }
-            repl = Sandbox.start(Sandbox.PYTHON_SESSION, List.of(), List.of("/usr/bin/python3", "-I", "-u", "-c", DRIVER));
+            repl = PYTHON_SESSION.sandbox().start(List.of("/usr/bin/python3", "-I", "-u", "-c", DRIVER));
         }
         byte[] bytes = code.getBytes(StandardCharsets.UTF_8);
         OutputStream in = repl.getOutputStream();
@@ -142,16 +157,16 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
             in.write(bytes);
             in.flush();
         } catch (IOException e) {
-            return collect(repl, Sandbox.PYTHON_SESSION.wall(), note);
+            return collect(repl, PYTHON_SESSION.wall(), note);
         }
         Process current = repl;
         var line = CompletableFuture.supplyAsync(() -> readLine(current.getInputStream()), runnable -> Thread.ofVirtual().start(runnable));
         String json;
         try {
-            json = line.get(Sandbox.PYTHON_SESSION.wall().toMillis(), TimeUnit.MILLISECONDS);
+            json = line.get(PYTHON_SESSION.wall().toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             stopRepl();
-            return new CodeObservation("", note + "Timed out after " + Sandbox.PYTHON_SESSION.wall().toSeconds()
+            return new CodeObservation("", note + "Timed out after " + PYTHON_SESSION.wall().toSeconds()
                     + " s; the interpreter was stopped and its variables are lost.", 124, true);
         } catch (java.util.concurrent.ExecutionException e) {
             json = null;
