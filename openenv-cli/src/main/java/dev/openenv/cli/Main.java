@@ -5,8 +5,9 @@ import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
 
 /**
- * The {@code openenv} command: {@code openenv serve NAME [options]}, {@code openenv list}. One class per
- * subcommand; exit codes: 0 done, 2 bad usage or unknown environment.
+ * The {@code openenv} command: {@code serve NAME}, {@code list}, {@code init NAME}, {@code build [DIR]},
+ * {@code push [DIR] --registry REF}, {@code validate [DIR | --url URL]}. One class per subcommand; exit
+ * codes: 0 done, 1 failed (a build, a validation), 2 bad usage or unknown environment.
  *
  * <p>Parsing is JCommander's. We moved from picocli because its Java 5 class files cannot go into the
  * JVM's AOT cache and need the old bytecode verifier: about 190 ms of every {@code openenv serve}
@@ -34,8 +35,13 @@ public final class Main {
         var main = new Main();
         var serve = new ServeCommand();
         var list = new ListCommand();
+        var init = new InitCommand();
+        var build = new BuildCommand();
+        var push = new PushCommand();
+        var validate = new ValidateCommand();
         JCommander jc = JCommander.newBuilder().programName("openenv").addObject(main)
-                .addCommand("serve", serve).addCommand("list", list).build();
+                .addCommand("serve", serve).addCommand("list", list).addCommand("init", init).addCommand("build", build)
+                .addCommand("push", push).addCommand("validate", validate).build();
         try {
             jc.parse(args);
         } catch (ParameterException e) {
@@ -52,10 +58,25 @@ public final class Main {
             jc.usage();
             return main.help ? 0 : 2;
         }
-        if (command.equals("serve") && serve.help || command.equals("list") && list.help) {
+        boolean help = switch (command) {
+            case "serve" -> serve.help;
+            case "list" -> list.help;
+            case "init" -> init.help;
+            case "build" -> build.image.help;
+            case "push" -> push.image.help;
+            default -> validate.help;
+        };
+        if (help) {
             jc.getUsageFormatter().usage(command);
             return 0;
         }
-        return command.equals("serve") ? serve.call() : list.call();
+        return switch (command) {
+            case "serve" -> serve.call();
+            case "list" -> list.call();
+            case "init" -> init.call();
+            case "build" -> build.call();
+            case "push" -> push.call();
+            default -> validate.call();
+        };
     }
 }

@@ -62,7 +62,7 @@ class MainTest {
     void helpNamesTheCommandsAndServeHelpItsOptions() {
         var help = run("--help");
         assertThat(help.exit()).isZero();
-        assertThat(help.out()).contains("Usage: openenv").contains("serve").contains("list");
+        assertThat(help.out()).contains("Usage: openenv").contains("serve").contains("list").contains("init").contains("build").contains("push").contains("validate");
         assertThat(help.err()).isEmpty();
         var serveHelp = run("serve", "--help");
         assertThat(serveHelp.exit()).isZero();

@@ -1,0 +1,364 @@
+package dev.openenv.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The runtime half of {@code openenv validate --url URL}: talks to any running OpenEnv server (ours or
+ * upstream's) over plain HTTP and WebSocket and grades what it answers against the 0.10 protocol:
+ * health, metadata, schema, OpenAPI and mode, reset/step/state over HTTP and over {@code /ws}, the
+ * error codes of malformed frames and invalid actions, the session limit, and MCP when present.
+ * A valid action is made from the server's own {@code /schema}.
+ */
+final class ServerChecks {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final String base;
+    private final Duration timeout;
+    private final int capacityProbe;
+    private final HttpClient http;
+    private final List<Criterion> out = new ArrayList<>();
+    String mode = "unknown";
+
+    ServerChecks(String base, Duration timeout, int capacityProbe) {
+        this.base = base.replaceAll("/+$", "");
+        this.timeout = timeout;
+        this.capacityProbe = capacityProbe;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** A response: status and body parsed as JSON (a missing node when it is not JSON). */
+    private record Reply(int status, JsonNode json, String body) {}
+
+    List<Criterion> run() {
+        Reply health = get("/health");
+        out.add(Criterion.of("health_endpoint", "GET /health returns 200 {\"status\": \"healthy\"}",
+                health.status == 200 && health.json.path("status").asString("").equals("healthy"), describe(health)));
+        if (health.status < 0) {
+            return out;   // nothing listens: the other checks would only repeat that
+        }
+        Reply metadata = get("/metadata");
+        out.add(Criterion.of("metadata_endpoint", "GET /metadata returns name and description",
+                metadata.status == 200 && metadata.json.path("name").isString() && metadata.json.path("description").isString(),
+                metadata.status == 200 ? "name: " + metadata.json.path("name").asString("(none)") : describe(metadata)));
+        Reply schema = get("/schema");
+        boolean schemaOk = schema.status == 200 && schema.json.path("action").isObject() && schema.json.path("observation").isObject()
+                && schema.json.path("state").isObject();
+        out.add(Criterion.of("schema_endpoint", "GET /schema returns action, observation and state JSON Schemas", schemaOk, schemaOk ? null : describe(schema)));
+        Reply openapi = get("/openapi.json");
+        JsonNode paths = openapi.json.path("paths");
+        out.add(Criterion.of("openapi_version_available", "GET /openapi.json returns info.version",
+                openapi.status == 200 && openapi.json.path("info").path("version").isString(), describe(openapi)));
+        if (paths.isObject() && paths.size() > 0) {
+            boolean reset = paths.has("/reset");
+            mode = reset ? "simulation" : "production";
+            boolean consistent = reset ? paths.has("/step") && paths.has("/state") : !paths.has("/step") && !paths.has("/state");
+            out.add(Criterion.of("mode_endpoint_consistency", "the OpenAPI paths match the mode (reset, step, state all or none)", consistent, "mode: " + mode));
+        } else {
+            out.add(Criterion.fail("mode_endpoint_consistency", "the OpenAPI paths match the mode", "no paths in /openapi.json"));
+        }
+        JsonNode action = schemaOk ? sample(schema.json.path("action"), schema.json.path("action")) : F.objectNode();
+        if (mode.equals("production")) {
+            Reply r = post("/reset", "{}");
+            out.add(Criterion.of("production_hides_simulation", "production mode: POST /reset is not served (404/405)",
+                    r.status == 404 || r.status == 405, describe(r)));
+        } else {
+            httpEpisode(action);
+            wsSession(action);
+            capacity();
+        }
+        mcp();
+        return out;
+    }
+
+    private void httpEpisode(JsonNode action) {
+        Reply reset = post("/reset", "{}");
+        out.add(Criterion.of("http_reset", "POST /reset {} returns 200 with observation, reward and done",
+                reset.status == 200 && reset.json.path("observation").isObject() && reset.json.has("done") && reset.json.path("done").isBoolean(),
+                describe(reset)));
+        Reply step = post("/step", F.objectNode().set("action", action).toString());
+        out.add(Criterion.of("http_step", "POST /step with an action made from /schema returns 200 with an observation",
+                step.status == 200 && step.json.path("observation").isObject(), "action " + action + " → " + describe(step)));
+        var bad = F.objectNode();
+        bad.set("action", F.objectNode().put("openenv_validate_unknown_field", 1));
+        Reply invalid = post("/step", bad.toString());
+        out.add(Criterion.of("http_step_invalid_action", "POST /step with an unknown action field returns 422 with a detail list",
+                invalid.status == 422 && invalid.json.path("detail").isArray(), describe(invalid)));
+        Reply state = get("/state");
+        out.add(Criterion.of("http_state", "GET /state returns 200 with episode_id and step_count",
+                state.status == 200 && state.json.has("episode_id") && state.json.path("step_count").isInt(), describe(state)));
+    }
+
+    private void wsSession(JsonNode action) {
+        try (var ws = Ws.open(http, base, timeout)) {
+            JsonNode reset = ws.ask("{\"type\":\"reset\",\"data\":{\"seed\":1}}");
+            out.add(Criterion.of("ws_reset", "/ws reset answers an observation frame with observation and done",
+                    reset.path("type").asString("").equals("observation") && reset.path("data").path("observation").isObject()
+                            && reset.path("data").path("done").isBoolean(), String.valueOf(reset)));
+            JsonNode step = ws.ask(F.objectNode().put("type", "step").set("data", action).toString());
+            out.add(Criterion.of("ws_step", "/ws step with an action made from /schema answers an observation frame",
+                    step.path("type").asString("").equals("observation"), String.valueOf(step)));
+            JsonNode state = ws.ask("{\"type\":\"state\"}");
+            out.add(Criterion.of("ws_state", "/ws state answers this session's state (step_count 1 after one step)",
+                    state.path("type").asString("").equals("state") && state.path("data").path("step_count").asInt(-1) == 1, String.valueOf(state)));
+            out.add(errorCode(ws, "ws_invalid_json", "not JSON", "{not json", "INVALID_JSON"));
+            out.add(errorCode(ws, "ws_unknown_type", "an unknown type", "{\"type\":\"openenv_validate\"}", "UNKNOWN_TYPE"));
+            out.add(errorCode(ws, "ws_invalid_action", "an action with an unknown field",
+                    "{\"type\":\"step\",\"data\":{\"openenv_validate_unknown_field\":1}}", "VALIDATION_ERROR"));
+            JsonNode after = ws.ask("{\"type\":\"state\"}");
+            out.add(Criterion.of("ws_session_survives_errors", "the session answers after those errors",
+                    after.path("type").asString("").equals("state"), String.valueOf(after)));
+            ws.send("{\"type\":\"close\"}");
+        } catch (IOException | RuntimeException e) {
+            out.add(Criterion.fail("ws_session", "a WebSocket session on /ws", e.toString()));
+        }
+    }
+
+    private static Criterion errorCode(Ws ws, String id, String what, String frame, String code) {
+        JsonNode reply = ws.ask(frame);
+        return Criterion.of(id, "/ws answers " + what + " with error code " + code,
+                reply.path("type").asString("").equals("error") && reply.path("data").path("code").asString("").equals(code), String.valueOf(reply));
+    }
+
+    /**
+     * Opens sessions until the server refuses one: the refusal must be {@code CAPACITY_REACHED}, and a
+     * slot must free up again when a session closes. A server that takes all {@code capacityProbe}
+     * sessions passes (its limit is higher than we look).
+     */
+    private void capacity() {
+        var open = new ArrayList<Ws>();
+        String id = "ws_capacity";
+        String what = "sessions beyond MAX_CONCURRENT_ENVS are refused with CAPACITY_REACHED, and closing one frees a slot";
+        try {
+            for (int i = 0; i < capacityProbe; i++) {
+                Ws ws = Ws.open(http, base, timeout);
+                JsonNode reply = ws.ask("{\"type\":\"state\"}");
+                if (reply.path("type").asString("").equals("state")) {
+                    open.add(ws);
+                    continue;
+                }
+                ws.close();
+                if (!reply.path("data").path("code").asString("").equals("CAPACITY_REACHED")) {
+                    out.add(Criterion.fail(id, what, "session " + (i + 1) + " answered " + reply));
+                    return;
+                }
+                if (open.isEmpty()) {
+                    out.add(Criterion.fail(id, what, "the first session was refused: " + reply));
+                    return;
+                }
+                open.remove(0).close();
+                long deadline = System.nanoTime() + timeout.toNanos();
+                JsonNode again = F.objectNode();
+                while (System.nanoTime() < deadline) {
+                    try (Ws retry = Ws.open(http, base, timeout)) {
+                        again = retry.ask("{\"type\":\"state\"}");
+                    }
+                    if (again.path("type").asString("").equals("state")) {
+                        out.add(Criterion.pass(id, what, "limit " + i + " sessions; a closed session's slot was reused"));
+                        return;
+                    }
+                    Thread.sleep(50);
+                }
+                out.add(Criterion.fail(id, what, "limit " + i + ", but no slot freed within " + timeout.toMillis() + " ms: " + again));
+                return;
+            }
+            out.add(Criterion.pass(id, what, "all " + capacityProbe + " sessions accepted (the limit is higher)"));
+        } catch (IOException | RuntimeException e) {
+            out.add(Criterion.fail(id, what, e.toString()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.add(Criterion.fail(id, what, "interrupted"));
+        } finally {
+            open.forEach(Ws::close);
+        }
+    }
+
+    private void mcp() {
+        Reply empty = post("/mcp", "{}");
+        out.add(Criterion.of("mcp_endpoint", "POST /mcp is reachable and answers JSON-RPC 2.0",
+                empty.status == 200 && empty.json.path("jsonrpc").asString("").equals("2.0"), describe(empty)));
+        Reply list = post("/mcp", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        JsonNode tools = list.json.path("result").path("tools");
+        if (tools.isArray()) {
+            // the reference's HTTP /mcp spells it input_schema (a pydantic dump); MCP's own spelling is inputSchema
+            boolean described = tools.size() > 0 && tools.get(0).path("name").isString()
+                    && (tools.get(0).path("inputSchema").isObject() || tools.get(0).path("input_schema").isObject());
+            out.add(Criterion.of("mcp_tools_list", "MCP tools/list lists tools with a name and an input schema", described,
+                    tools.size() + " tools" + (described ? "" : ": " + tools)));
+        } else {
+            out.add(new Criterion("mcp_tools_list", "MCP tools/list (skipped: not an MCP environment)", true, false,
+                    list.json.path("error").path("message").asString(describe(list))));
+        }
+    }
+
+    /** A value that satisfies {@code schema} as far as a generic reader can tell: required members only. */
+    static JsonNode sample(JsonNode schema, JsonNode root) {
+        if (schema.has("$ref")) {
+            String ref = schema.path("$ref").asString("");
+            JsonNode target = root.at(ref.startsWith("#") ? ref.substring(1) : ref);
+            return target.isMissingNode() ? F.nullNode() : sample(target, root);
+        }
+        if (schema.has("default")) {
+            return schema.get("default");
+        }
+        if (schema.has("const")) {
+            return schema.get("const");
+        }
+        if (schema.path("enum").isArray() && !schema.path("enum").isEmpty()) {
+            return schema.path("enum").get(0);
+        }
+        for (String combinator : List.of("anyOf", "oneOf", "allOf")) {
+            if (schema.path(combinator).isArray() && !schema.path(combinator).isEmpty()) {
+                return sample(schema.path(combinator).get(0), root);
+            }
+        }
+        JsonNode type = schema.path("type");
+        String t = type.isArray() ? type.get(0).asString("") : type.asString("object");
+        return switch (t) {
+            case "string" -> F.stringNode("a".repeat(Math.max(1, schema.path("minLength").asInt(1))));
+            case "integer" -> F.numberNode(schema.has("minimum") ? schema.path("minimum").asLong() : 0L);
+            case "number" -> F.numberNode(schema.has("minimum") ? schema.path("minimum").asDouble() : 0.0);
+            case "boolean" -> F.booleanNode(false);
+            case "array" -> F.arrayNode();
+            case "null" -> F.nullNode();
+            default -> {
+                ObjectNode o = F.objectNode();
+                for (JsonNode required : schema.path("required")) {
+                    String name = required.asString("");
+                    o.set(name, sample(schema.path("properties").path(name), root));
+                }
+                yield o;
+            }
+        };
+    }
+
+    private Reply get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build());
+    }
+
+    private Reply post(String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Reply(r.statusCode(), parse(r.body()), r.body());
+        } catch (IOException e) {
+            return new Reply(-1, F.missingNode(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(-1, F.missingNode(), "interrupted");
+        }
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            return n == null ? F.missingNode() : n;
+        } catch (JacksonException e) {
+            return F.missingNode();
+        }
+    }
+
+    private static String describe(Reply r) {
+        if (r.status < 0) {
+            return r.body;
+        }
+        String body = r.body.length() > 200 ? r.body.substring(0, 200) + "…" : r.body;
+        return "HTTP " + r.status + " " + body;
+    }
+
+    /** One WebSocket session: frames in order, each {@link #ask} waiting for the next reply. */
+    private static final class Ws implements WebSocket.Listener, AutoCloseable {
+        private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final Duration timeout;
+        private WebSocket socket;
+
+        private Ws(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        static Ws open(HttpClient http, String base, Duration timeout) throws IOException {
+            var ws = new Ws(timeout);
+            try {
+                ws.socket = http.newWebSocketBuilder().connectTimeout(timeout)
+                        .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/ws"), ws).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
+            } catch (Exception e) {
+                throw new IOException("cannot open " + base + "/ws: " + e.getMessage(), e);
+            }
+            return ws;
+        }
+
+        void send(String frame) {
+            socket.sendText(frame, true).join();
+        }
+
+        /** Sends {@code frame} and returns the next frame, or {@code {"closed": reason}} / {@code {"timeout": ms}}. */
+        JsonNode ask(String frame) {
+            String failed = null;
+            try {
+                send(frame);
+            } catch (RuntimeException e) {
+                failed = String.valueOf(e.getMessage());   // closed by the server: its last frame may say why
+            }
+            try {
+                String reply = frames.poll(failed == null ? timeout.toMillis() : 100, TimeUnit.MILLISECONDS);
+                if (reply == null) {
+                    return failed == null ? F.objectNode().put("timeout", timeout.toMillis()) : F.objectNode().put("closed", failed);
+                }
+                return parse(reply);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return F.objectNode().put("closed", "interrupted");
+            }
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                frames.add(partial.toString());
+                partial.setLength(0);
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            frames.add("{\"closed\":" + statusCode + "}");
+            return null;
+        }
+
+        @Override
+        public void close() {
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
+            }
+            socket.abort();
+        }
+    }
+}

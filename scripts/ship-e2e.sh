@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# End to end, from nothing to a pushed image, the way a user ships an environment:
+#   openenv init demo -> mvn verify (against this checkout's artifacts in a throwaway file repository)
+#   -> openenv build (Jib, no daemon) -> podman run -> openenv validate --url, ours and upstream 0.10's
+#   -> openenv push to a local registry (Debian's docker-registry) -> pull and run that image again.
+# Prints the measurements (build time, image size, container start -> first reset) at the end.
+# Needs: root, podman (+ runc), docker-registry, python3, the base image (openenv-runtime/scripts/container-base-image.sh).
+# Leaves ~/.m2 alone: the generated project resolves from a file repository, its local repository is
+# throwaway, and the shared one is only read (maven.repo.local.tail).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+JAVA_HOME=$(scripts/find-jdk)
+export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+work=$(mktemp -d /tmp/ship-e2e.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+reg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tag="e2e-$$"
+image="localhost/ship-demo:$tag"
+pushed="localhost:$reg_port/ship-demo:$tag"
+containers=()
+registry_pid=
+cleanup() {
+  for c in "${containers[@]}"; do podman rm -f "$c" >/dev/null 2>&1 || true; done
+  podman rmi -f "$image" "$pushed" >/dev/null 2>&1 || true
+  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+step() { echo "== $*"; }
+results=()
+
+step "the CLI and this checkout's artifacts (file repository $work/repo)"
+./mvnw -B -ntp -q -DskipTests -DskipInterop -pl openenv-cli -am package
+./mvnw -B -ntp -q -DskipTests -DskipInterop -pl openenv-core,openenv-server,openenv-client -am deploy \
+  -DaltDeploymentRepository="e2e::file://$work/repo"
+openenv=(java -jar "$root/openenv-cli/target/openenv.jar")
+cat > "$work/settings.xml" <<EOF
+<settings><profiles><profile><id>e2e</id><repositories><repository><id>e2e</id><url>file://$work/repo</url>
+<snapshots><enabled>true</enabled></snapshots></repository></repositories></profile></profiles>
+<activeProfiles><activeProfile>e2e</activeProfile></activeProfiles></settings>
+EOF
+
+step "openenv init demo"
+(cd "$work" && "${openenv[@]}" init demo)
+demo="$work/demo"
+"${openenv[@]}" validate "$demo"
+
+step "mvn verify of the generated project"
+t=$(ms)
+(cd "$demo" && "$root/mvnw" -B -ntp -q -s "$work/settings.xml" -Dmaven.repo.local="$work/m2" \
+  -Dmaven.repo.local.tail="$HOME/.m2/repository" verify)
+results+=("generated project mvn verify: $(( $(ms) - t )) ms")
+
+step "openenv build (Jib -> podman load)"
+t=$(ms)
+"${openenv[@]}" build "$demo" --tag "$image"
+results+=("openenv build (incl. AOT training unless cached): $(( $(ms) - t )) ms")
+size=$(podman image inspect "$image" --format '{{.Size}}')
+results+=("image size: $(( size / 1000000 )) MB (base localhost/debian:bookworm $(( $(podman image inspect localhost/debian:bookworm --format '{{.Size}}') / 1000000 )) MB)")
+
+run_and_time() {   # NAME IMAGE PORT: runs the image, prints ms from 'podman run' to the first answered reset
+  local name=$1 img=$2 p=$3 t0 deadline
+  podman rm -f "$name" >/dev/null 2>&1 || true
+  containers+=("$name")
+  t0=$(ms)
+  podman run -d --name "$name" -p "127.0.0.1:$p:8000" -e MAX_CONCURRENT_ENVS=2 "$img" >/dev/null
+  deadline=$(( t0 + 60000 ))
+  until curl -sf -X POST "http://127.0.0.1:$p/reset" -H 'content-type: application/json' -d '{}' >/dev/null 2>&1; do
+    [ "$(ms)" -lt "$deadline" ] || { podman logs "$name"; echo "no reset answered within 60 s"; return 1; }
+    sleep 0.02
+  done
+  echo $(( $(ms) - t0 ))
+}
+
+step "podman run $image"
+first=$(run_and_time ship-e2e-$$ "$image" "$port")
+results+=("container start -> first reset answered: $first ms")
+[ "$(podman exec ship-e2e-$$ id -u)" != 0 ] || { echo "the container runs as root"; exit 1; }
+
+step "openenv validate --url (ours)"
+"${openenv[@]}" validate --url "http://127.0.0.1:$port"
+
+step "openenv validate --url (upstream openenv 0.10.0)"
+venv="$root/interop/target/venv"
+if [ ! -x "$venv/bin/openenv" ]; then
+  venv="$work/venv"
+  interop/scripts/setup-venv.sh python3 "$venv" >/dev/null
+fi
+"$venv/bin/openenv" validate --url "http://127.0.0.1:$port"
+(cd "$demo" && "$venv/bin/openenv" validate . --level static --skip-build)
+podman rm -f ship-e2e-$$ >/dev/null
+
+step "openenv push to a local registry (docker-registry on 127.0.0.1:$reg_port)"
+mkdir -p "$work/registry"
+cat > "$work/registry/config.yml" <<EOF
+version: 0.1
+log: {level: warn}
+storage: {filesystem: {rootdirectory: $work/registry/data}}
+http: {addr: 127.0.0.1:$reg_port}
+EOF
+docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$reg_port/v2/" >/dev/null && break; sleep 0.1; done
+t=$(ms)
+"${openenv[@]}" push "$demo" --registry "$pushed"
+results+=("openenv push (AOT cache reused): $(( $(ms) - t )) ms")
+
+step "pull and run the pushed image"
+t=$(ms)
+podman pull -q --tls-verify=false "$pushed" >/dev/null
+results+=("podman pull: $(( $(ms) - t )) ms")
+second=$(run_and_time ship-e2e-pulled-$$ "$pushed" "$port")
+results+=("pulled image: container start -> first reset answered: $second ms")
+"${openenv[@]}" validate --url "http://127.0.0.1:$port" >/dev/null
+
+echo "== ship-e2e: all steps passed"
+printf '   %s\n' "${results[@]}"
