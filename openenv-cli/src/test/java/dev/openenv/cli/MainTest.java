@@ -32,41 +32,75 @@ class MainTest {
         System.setErr(savedErr);
     }
 
-    String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
+    /** One command line's exit code and what it wrote, captured on its own. */
+    record Ran(int exit, String out, String err) {}
 
-    String err() {
-        return err.toString(StandardCharsets.UTF_8);
+    Ran run(String... args) {
+        out.reset();
+        err.reset();
+        int exit = Main.run(args);
+        return new Ran(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void listNamesEveryBundledEnvironment() {
-        assertThat(Main.run("list")).isZero();
-        assertThat(out()).contains("echo ").contains("echo-mcp").contains("connect4").contains("bench").contains("coding");
+        var list = run("list");
+        assertThat(list.exit()).isZero();
+        assertThat(list.out()).contains("echo ").contains("echo-mcp").contains("connect4").contains("bench").contains("coding");
+        assertThat(list.err()).isEmpty();
     }
 
     @Test
-    void helpAndVersion() {
-        assertThat(Main.run("--version")).isZero();
-        assertThat(out()).contains("openenv 0.1.0");
-        assertThat(Main.run("--help")).isZero();
-        assertThat(out()).contains("serve").contains("list");
-        assertThat(Main.run("serve", "--help")).isZero();
-        assertThat(out()).contains("--max-concurrent-envs").contains("--no-web");
+    void versionPrintsOnlyTheVersion() {
+        var version = run("--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).isEqualToIgnoringNewLines("openenv 0.1.0");
+        assertThat(version.err()).isEmpty();
+    }
+
+    @Test
+    void helpNamesTheCommandsAndServeHelpItsOptions() {
+        var help = run("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Usage: openenv").contains("serve").contains("list");
+        assertThat(help.err()).isEmpty();
+        var serveHelp = run("serve", "--help");
+        assertThat(serveHelp.exit()).isZero();
+        assertThat(serveHelp.out()).contains("--max-concurrent-envs").contains("--no-web").doesNotContain("openenv 0.1.0");
+        assertThat(serveHelp.err()).isEmpty();
+        var listHelp = run("list", "--help");
+        assertThat(listHelp.exit()).isZero();
+        assertThat(listHelp.out()).contains("--help").doesNotContain("--max-concurrent-envs");
     }
 
     @Test
     void badUsageIsExitCodeTwoWithAMessage() {
-        assertThat(Main.run()).isEqualTo(2);
-        assertThat(Main.run("serve")).isEqualTo(2);
-        assertThat(err()).contains("exactly one environment name");
-        assertThat(Main.run("serve", "no-such-env")).isEqualTo(2);
-        assertThat(err()).contains("unknown environment 'no-such-env'");
-        assertThat(Main.run("serve", "echo", "--port", "eighty")).isEqualTo(2);
-        assertThat(err()).contains("--port");
-        assertThat(Main.run("serve", "echo", "--mode", "party")).isEqualTo(2);
-        assertThat(Main.run("serve", "echo", "--web", "--no-web")).isEqualTo(2);
-        assertThat(Main.run("frobnicate")).isEqualTo(2);
+        var nothing = run();
+        assertThat(nothing.exit()).isEqualTo(2);
+        assertThat(nothing.out()).contains("Usage: openenv");
+        assertThat(run("serve")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("exactly one environment name");
+        });
+        assertThat(run("serve", "no-such-env")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("unknown environment 'no-such-env'").contains("echo");
+        });
+        assertThat(run("serve", "echo", "--port", "eighty")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("--port").contains("Try 'openenv --help'.");
+        });
+        assertThat(run("serve", "echo", "--mode", "party")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("party");
+        });
+        assertThat(run("serve", "echo", "--web", "--no-web")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("--web and --no-web contradict each other");
+        });
+        assertThat(run("frobnicate")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("frobnicate").contains("Try 'openenv --help'.");
+        });
     }
 }

@@ -8,30 +8,26 @@ import dev.openenv.core.protocol.ErrorCode;
 import dev.openenv.envs.echo.EchoAction;
 import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.server.EnvServer;
+import dev.openenv.server.testing.LocalServers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a client holds on to, on the server and in its own JVM, after it is done with it. */
 @Timeout(60)
 class ClientResourcesTest {
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void closingAnHttpClientFreesItsServerSlotAtOnce() {
-        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(1));
         var http = ClientOptions.defaults().withTransport(ClientOptions.Transport.HTTP);
         for (int i = 0; i < 3; i++) {   // with a leaked slot the second client would wait for the idle timeout
             try (var client = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO, http)) {
@@ -52,7 +48,7 @@ class ClientResourcesTest {
 
     @Test
     void deletingAnUnknownOrDefaultSessionIsAClearError() throws Exception {
-        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(1));
         try (HttpClient http = HttpClient.newHttpClient()) {
             for (String id : new String[] {"nope", "default"}) {
                 var response = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/session"))
@@ -65,7 +61,7 @@ class ClientResourcesTest {
 
     @Test
     void answeredRequestsLeaveNoReplyDeadlineBehind() {
-        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(2)).start();
+        server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(2));
         int before = WebSocketWire.pendingDeadlines();
         try (var client = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO,
                 ClientOptions.defaults().withReplyTimeout(Duration.ofMinutes(5)))) {
@@ -84,7 +80,7 @@ class ClientResourcesTest {
 
     @Test
     void serverErrorsCarryTheEnumCodeAndTheMessageAsSent() {
-        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(1));
         try (var first = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO)) {
             first.reset();
             assertThatThrownBy(() -> {
@@ -102,7 +98,7 @@ class ClientResourcesTest {
 
     @Test
     void anHttpClientOnAFullServerIsRefusedWithTheCapacityCode() {
-        server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(1)).start();
+        server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(1));
         var http = ClientOptions.defaults().withTransport(ClientOptions.Transport.HTTP);
         try (var first = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO);
              var second = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO, http)) {

@@ -3,6 +3,7 @@ package dev.openenv.client;
 import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.openenv.server.testing.LocalServers.sessions;
 
 import dev.openenv.core.BasicState;
 import dev.openenv.core.EnvironmentType;
@@ -13,40 +14,31 @@ import dev.openenv.envs.fault.FaultAction;
 import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
 import dev.openenv.server.EnvServer;
-import dev.openenv.server.ServerConfig;
+import dev.openenv.server.testing.Await;
+import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 @Timeout(60)
 class EnvClientTest {
-    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
-            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
-    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT =
-            EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class);
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO = WireTypes.ECHO;
+    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT = WireTypes.FAULT;
 
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
-
-    static ServerConfig local(int sessions) {
-        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(sessions);
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(ClientOptions.Transport.class)
     void playsAnEpisodeOverEitherTransport(ClientOptions.Transport transport) {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(4)).start();
+        server = servers.start(EchoEnvironment::new, ECHO, sessions(4));
         try (var client = EnvClient.connect(server.baseUrl(), ECHO, ClientOptions.defaults().withTransport(transport))) {
             var reset = client.reset(ResetRequest.seeded(7).withEpisodeId("ep-1").withOptions(Map.of("difficulty", "hard")));
             assertThat(reset.observation()).isEqualTo(new EchoObservation("Echo environment ready!", 0));
@@ -60,7 +52,7 @@ class EnvClientTest {
 
     @Test
     void httpClientsGetIsolatedSessions() {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(4)).start();
+        server = servers.start(EchoEnvironment::new, ECHO, sessions(4));
         var http = ClientOptions.defaults().withTransport(ClientOptions.Transport.HTTP);
         try (var a = EnvClient.connect(server.baseUrl(), ECHO, http); var b = EnvClient.connect(server.baseUrl(), ECHO, http)) {
             a.reset(ResetRequest.none().withEpisodeId("a"));
@@ -73,7 +65,7 @@ class EnvClientTest {
 
     @Test
     void genericClientUsesMapsAndAcceptsEveryUrlForm() {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(4)).start();
+        server = servers.start(EchoEnvironment::new, ECHO, sessions(4));
         String hostPort = server.baseUrl().substring("http://".length());
         for (String url : new String[] {server.baseUrl(), server.baseUrl() + "/", "ws://" + hostPort, hostPort}) {
             try (var client = GenericEnvClient.connect(url)) {
@@ -87,7 +79,7 @@ class EnvClientTest {
 
     @Test
     void executionAndValidationErrorsCarryTheirCodesAndKeepTheSession() {
-        server = EnvServer.builder(FaultEnvironment::new).types(FAULT).config(local(2)).start();
+        server = servers.start(FaultEnvironment::new, FAULT, sessions(2));
         try (var client = EnvClient.connect(server.baseUrl(), FAULT); var generic = GenericEnvClient.connect(server.baseUrl())) {
             client.reset();
             assertThatThrownBy(() -> client.step(new FaultAction(true, 0, "boom")))
@@ -103,7 +95,7 @@ class EnvClientTest {
 
     @Test
     void capacityIsReportedAsItsOwnException() {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(1)).start();
+        server = servers.start(EchoEnvironment::new, ECHO, sessions(1));
         // The second connects only once the first holds the slot: two handshakes in flight at once may
         // be bound by the server in either order.
         try (var first = EnvClient.connect(server.baseUrl(), ECHO)) {
@@ -119,7 +111,7 @@ class EnvClientTest {
 
     @Test
     void aReplyTimeoutDropsTheConnectionInsteadOfDesynchronisingIt() {
-        server = EnvServer.builder(FaultEnvironment::new).types(FAULT).config(local(2)).start();
+        server = servers.start(FaultEnvironment::new, FAULT, sessions(2));
         var opts = ClientOptions.defaults().withReplyTimeout(Duration.ofMillis(300));
         try (var client = EnvClient.connect(server.baseUrl(), FAULT, opts)) {
             client.reset();
@@ -133,24 +125,26 @@ class EnvClientTest {
 
     @Test
     void serverShutdownEndsTheSessionWithSessionError() {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(2)).start();
+        server = servers.start(EchoEnvironment::new, ECHO, sessions(2));
         try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
             client.reset();
             server.close();
-            server = null;
+            // The server's last word before it hangs up answers the next call, whenever it comes.
             assertThatThrownBy(() -> client.step(new EchoAction("x")))
-                    .isInstanceOfAny(ServerErrorException.class, SessionLostException.class)
-                    .hasMessageContaining("S");
+                    .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                        assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.SESSION_ERROR);
+                        assertThat(e.serverMessage()).isEqualTo("Server shutting down");
+                    });
         }
     }
 
     @Test
     void idleSessionsAreClosedByTheServerWithSessionError() throws Exception {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO)
-                .config(local(1).withIdleTimeout(Duration.ofMillis(300))).start();
+        server = servers.start(EchoEnvironment::new, ECHO, c -> c.withMaxConcurrentEnvs(1).withIdleTimeout(Duration.ofMillis(300)));
         try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
             client.reset();
-            Thread.sleep(1200);
+            // The server sends its idle notice as it frees the slot: once the slot is free the notice is on its way.
+            Await.until("the idle session reaped", () -> server.activeSessions() == 0);
             assertThatThrownBy(() -> client.step(new EchoAction("late")))
                     .isInstanceOfSatisfying(ServerErrorException.class, e -> {
                         assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.SESSION_ERROR);
@@ -162,7 +156,7 @@ class EnvClientTest {
 
     @Test
     void manyConcurrentClientsKeepTheirOwnEpisodes() {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(16)).start();
+        server = servers.start(EchoEnvironment::new, ECHO, sessions(16));
         IntStream.range(0, 16).parallel().forEach(i -> {
             try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
                 client.reset(ResetRequest.none().withEpisodeId("ep-" + i));
@@ -176,7 +170,7 @@ class EnvClientTest {
 
     @Test
     void asyncCallbacksRunOffTheConnectionThreadSoBlockingInThemIsSafe() throws Exception {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(local(1)).start();
+        server = servers.start(EchoEnvironment::new, ECHO, sessions(1));
         try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
             client.reset();
             var blockingCallback = client.stepAsync(new EchoAction("a")).thenApply(r -> {

@@ -15,38 +15,29 @@ import dev.openenv.envs.gridworld.GridWorldEnvironment;
 import dev.openenv.envs.snake.SnakeEnvironment;
 import dev.openenv.envs.wordle.WordleEnvironment;
 import dev.openenv.server.EnvServer;
-import dev.openenv.server.ServerConfig;
+import dev.openenv.server.testing.LocalServers;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Each game played to the end through a real server and the typed Java client. */
 @Timeout(60)
 class GameEpisodesTest {
-    EnvServer server;
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     <A extends Action, O, S extends State> EnvClient<A, O, S> play(String name) {
-        BundledEnvironments.Entry entry = BundledEnvironments.find(name).orElseThrow();
-        server = EnvServer.builder(entry.factory()).types(entry.type())
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(2)).start();
-        return EnvClient.connect(server.baseUrl(), (EnvironmentType<A, O, S>) entry.type());
+        EnvServer server = servers.startBundled(name, LocalServers.sessions(2));
+        return EnvClient.connect(server.baseUrl(), GameEpisodesTest.<A, O, S>type(name));
     }
 
     @SuppressWarnings("unchecked")
     static <A extends Action, O, S extends State> EnvironmentType<A, O, S> type(String name) {
         return (EnvironmentType<A, O, S>) BundledEnvironments.find(name).orElseThrow().type();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
@@ -208,7 +199,7 @@ class GameEpisodesTest {
     void hostileCodeInOneSessionDoesNotHoldUpAnother() throws Exception {
         try (EnvClient<CodingEnvironment.CodeAction, CodingEnvironment.CodeObservation, CodingEnvironment.CodeState> hostile = play("coding");
              EnvClient<CodingEnvironment.CodeAction, CodingEnvironment.CodeObservation, CodingEnvironment.CodeState> other =
-                     EnvClient.connect(server.baseUrl(), type("coding"))) {
+                     EnvClient.connect(servers.baseUrl(), type("coding"))) {
             hostile.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
             other.reset();
             var loop = hostile.stepAsync(new CodingEnvironment.CodeAction("while True: pass", CodingEnvironment.Language.PYTHON));

@@ -3,25 +3,24 @@ package dev.openenv.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openenv.core.BasicState;
-import dev.openenv.core.EnvironmentType;
-import dev.openenv.core.mcp.McpAction;
-import dev.openenv.core.mcp.McpObservation;
 import dev.openenv.envs.echomcp.EchoMcpEnvironment;
-import dev.openenv.server.EnvServer;
-import dev.openenv.server.ServerConfig;
+import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Timeout(60)
 class McpToolClientTest {
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
+
     @Test
     void listsAndCallsToolsOverTheStepPath() {
-        try (var server = EnvServer.builder(EchoMcpEnvironment::new)
-                .types(EnvironmentType.of("echo_env", McpAction.class, McpObservation.class, BasicState.class))
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(2)).start();
-             var tools = McpToolClient.connect(server.baseUrl());
+        var server = servers.start(EchoMcpEnvironment::new,
+                WireTypes.ECHO_MCP, LocalServers.sessions(2));
+        try (var tools = McpToolClient.connect(server.baseUrl());
              var generic = GenericEnvClient.connect(server.baseUrl())) {
             tools.reset();
             assertThat(tools.listTools()).extracting(McpToolClient.ToolInfo::name).containsExactly("echo_message", "echo_with_length");

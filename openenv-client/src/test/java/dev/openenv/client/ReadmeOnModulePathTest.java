@@ -67,7 +67,7 @@ class ReadmeOnModulePathTest {
     void onlyApiPackagesAreExported() {
         assertThat(exportsOf("dev.openenv.core")).containsExactlyInAnyOrder(
                 "dev.openenv.core", "dev.openenv.core.json", "dev.openenv.core.mcp", "dev.openenv.core.protocol",
-                "dev.openenv.core.schema to [dev.openenv.server]");
+                "dev.openenv.core.rubric", "dev.openenv.core.schema to [dev.openenv.server]");
         assertThat(exportsOf("dev.openenv.server")).containsExactly("dev.openenv.server");
         assertThat(exportsOf("dev.openenv.client")).containsExactly("dev.openenv.client");
         assertThat(exportsOf("dev.openenv.envs")).allMatch(p -> p.startsWith("dev.openenv.envs"))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.openenv.envs.echo.EchoAction;
 import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.server.EnvServer;
+import dev.openenv.server.testing.LocalServers;
 import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,7 @@ class StartWithProviderTest {
 
         @Override
         public RunningEnv start() {
-            server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(EnvClientTest.local(2)).start();
+            server = EnvServer.builder(EchoEnvironment::new).types(EnvClientTest.ECHO).config(LocalServers.local().withMaxConcurrentEnvs(2)).start();
             return new RunningEnv() {
                 public String baseUrl() {
                     return server.baseUrl();

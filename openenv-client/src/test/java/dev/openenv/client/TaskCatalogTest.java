@@ -6,34 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.TaskProvider;
-import dev.openenv.envs.BundledEnvironments;
 import dev.openenv.envs.gridworld.GridWorldEnvironment;
 import dev.openenv.envs.wordle.WordleEnvironment;
 import dev.openenv.server.EnvServer;
+import dev.openenv.server.testing.LocalServers;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A trainer's loop over a split: list it, fetch tasks, reset into each, over the wire. */
 @Timeout(60)
 class TaskCatalogTest {
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
     EnvServer serve(String name) {
-        BundledEnvironments.Entry entry = BundledEnvironments.find(name).orElseThrow();
-        server = EnvServer.builder(entry.factory()).types(entry.type()).config(EnvClientTest.local(2)).start();
+        server = servers.startBundled(name, LocalServers.sessions(2));
         return server;
     }
 

@@ -1,6 +1,8 @@
 package dev.openenv.core;
 
+import dev.openenv.core.rubric.Rubric;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * An OpenEnv environment: the thing an agent acts in, one instance per session.
@@ -53,6 +55,18 @@ public interface Environment<A extends Action, O, S extends State> extends AutoC
 
     /** The current state. Cheap; may be called at any time, also before the first reset. */
     S state();
+
+    /**
+     * The rubric this environment's rewards come from, if they come from one (the reference's
+     * {@code Environment.rubric}): for introspection by training code, which reads the components' scores
+     * by path ({@link Rubric#componentScores()}) after a step. The environment itself applies it, as the
+     * reference's {@code _apply_rubric} and {@code _reset_rubric} do: {@code rubric.reset()} in
+     * {@code reset}, and {@code result.withReward(rubric.score(action, result))} in {@code step}, so the
+     * score is the step's {@code reward} on the wire. Empty by default.
+     */
+    default Optional<Rubric<A, StepResult<O>>> rubric() {
+        return Optional.empty();
+    }
 
     /** Name, description and version shown by {@code GET /metadata}. */
     default EnvironmentMetadata metadata() {

@@ -23,6 +23,14 @@ public record StepResult<O>(O observation, Double reward, boolean done, Map<Stri
         return new StepResult<>(observation, reward, false, Map.of());
     }
 
+    /**
+     * This result with {@code reward} in place of its own, e.g. a rubric's score:
+     * {@code return result.withReward(rubric.score(action, result));}
+     */
+    public StepResult<O> withReward(Double reward) {
+        return new StepResult<>(observation, reward, done, metadata);
+    }
+
     /** An observation with a reward and a done flag. */
     public static <O> StepResult<O> of(O observation, Double reward, boolean done) {
         return new StepResult<>(observation, reward, done, Map.of());

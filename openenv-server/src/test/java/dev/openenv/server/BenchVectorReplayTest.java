@@ -3,13 +3,13 @@ package dev.openenv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.core.json.WireCodec;
-import dev.openenv.envs.BundledEnvironments;
 import dev.openenv.server.VectorReplayTest.Level;
+import dev.openenv.server.testing.LocalServers;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -21,20 +21,14 @@ import tools.jackson.databind.JsonNode;
  */
 @Timeout(60)
 class BenchVectorReplayTest {
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
 
     /** A fresh server per test: HTTP requests share the default session, whose step count would carry over. */
     @BeforeEach
-    @SuppressWarnings({"unchecked", "rawtypes"})
     void start() {
-        BundledEnvironments.Entry entry = BundledEnvironments.find("bench").orElseThrow();
-        server = EnvServer.builder(entry.factory()).types(entry.type())
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(4)).start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+        server = servers.startBundled("bench", c -> c.withMaxConcurrentEnvs(4));
     }
 
     static Stream<String> httpVectors() {

@@ -11,42 +11,28 @@ import dev.openenv.envs.echo.EchoObservation;
 import dev.openenv.envs.fault.FaultAction;
 import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** HTTP /reset, /step and /state act on a real session: never on an environment thrown away afterwards. */
 @Timeout(60)
 class HttpSessionTest {
-    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
-            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO = WireTypes.ECHO;
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     void start(int sessions, ServerMode mode) {
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO).config(ServerConfig.defaults()
-                .withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(sessions).withMode(mode)).start();
+        server = servers.start(EchoEnvironment::new, ECHO, c -> c.withMaxConcurrentEnvs(sessions).withMode(mode));
     }
 
     HttpResponse<String> call(String method, String path, String body, String session) throws Exception {
-        var b = HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Content-Type", "application/json");
-        if (session != null) {
-            b.header("X-OpenEnv-Session", session);
-        }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return session == null ? servers.send(method, path, body) : servers.send(method, path, body, "X-OpenEnv-Session", session);
     }
 
     static JsonNode json(HttpResponse<String> r) {
@@ -99,9 +85,8 @@ class HttpSessionTest {
 
     @Test
     void environmentErrorsAreA500WithTheMessageAndTimeoutsA504() throws Exception {
-        server = EnvServer.builder(FaultEnvironment::new)
-                .types(EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class))
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)).start();
+        server = servers.start(FaultEnvironment::new,
+                EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class));
         var failed = call("POST", "/step", "{\"action\":{\"raise_error\":true}}", null);
         assertThat(failed.statusCode()).isEqualTo(500);
         assertThat(json(failed).path("detail").asString()).contains("fault requested");

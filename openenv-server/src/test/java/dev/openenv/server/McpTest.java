@@ -8,6 +8,8 @@ import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpObservation;
 import dev.openenv.envs.echomcp.EchoMcpEnvironment;
+import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -20,9 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -30,21 +32,14 @@ import tools.jackson.databind.JsonNode;
 /** The MCP echo environment against the reference's recorded MCP exchanges, a stock MCP client, and modes. */
 @Timeout(60)
 class McpTest {
-    static final EnvironmentType<McpAction, McpObservation, BasicState> ECHO_MCP =
-            EnvironmentType.of("echo_env", McpAction.class, McpObservation.class, BasicState.class);
+    static final EnvironmentType<McpAction, McpObservation, BasicState> ECHO_MCP = WireTypes.ECHO_MCP;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     void start(ServerMode mode) {
-        server = EnvServer.builder(EchoMcpEnvironment::new).types(ECHO_MCP).config(ServerConfig.defaults()
-                .withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(8).withMode(mode)).start();
+        server = servers.start(EchoMcpEnvironment::new, ECHO_MCP, c -> c.withMaxConcurrentEnvs(8).withMode(mode));
     }
 
     static Stream<String> stepVectors() {

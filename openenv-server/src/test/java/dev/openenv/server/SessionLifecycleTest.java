@@ -1,6 +1,5 @@
 package dev.openenv.server;
 
-import dev.openenv.core.ResetRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.core.BasicState;
@@ -8,46 +7,47 @@ import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.OpenEnvException;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.envs.echo.EchoAction;
+import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.envs.echo.EchoObservation;
 import dev.openenv.envs.fault.FaultAction;
 import dev.openenv.envs.fault.FaultEnvironment;
 import dev.openenv.envs.fault.FaultObservation;
+import dev.openenv.server.testing.Await;
+import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** Sessions end cleanly on every path, and the environment is always closed. */
 @Timeout(60)
 class SessionLifecycleTest {
-    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
-            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
-    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT =
-            EnvironmentType.of("fault", FaultAction.class, FaultObservation.class, BasicState.class);
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO = WireTypes.ECHO;
+    static final EnvironmentType<FaultAction, FaultObservation, BasicState> FAULT = WireTypes.FAULT;
 
     final AtomicInteger created = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
 
-    static ServerConfig local() {
-        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(2);
+    /** Two sessions, then the test's changes. */
+    static UnaryOperator<ServerConfig> local(UnaryOperator<ServerConfig> change) {
+        return c -> change.apply(c.withMaxConcurrentEnvs(2));
     }
 
-    EnvServer counting(ServerConfig config) {
-        return EnvServer.builder(() -> new CountingEnvironment(created, closed)).types(ECHO).config(config).start();
-    }
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
+    EnvServer counting(UnaryOperator<ServerConfig> config) {
+        return servers.start(() -> CountingEnvironment.echo(created, closed), ECHO, local(config));
     }
 
     static JsonNode json(WsProbe.Frame f) {
@@ -55,25 +55,17 @@ class SessionLifecycleTest {
         return WireCodec.standard().parse(f.text());
     }
 
-    static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("condition not met in time").isLessThan(deadline);
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void anAbruptlyDroppedConnectionFreesItsSlotAtOnce() throws Exception {
         // Default ping period (20 s): only the end of the connection itself can free the slot in time.
-        server = counting(local().withMaxConcurrentEnvs(1));
+        server = counting(c -> c.withMaxConcurrentEnvs(1));
         for (int i = 0; i < 5; i++) {   // a trainer crashing and reconnecting at full capacity
             var ws = WsProbe.open(server.baseUrl(), "/ws");
             ws.sendText("{\"type\":\"reset\"}");
             assertThat(json(ws.next()).path("type").asString()).isEqualTo("observation");
             long dropped = System.nanoTime();
             ws.close();   // TCP close, no close frame, no close message
-            awaitTrue(() -> server.activeSessions() == 0);
+            Await.until("no active session", () -> server.activeSessions() == 0);
             assertThat(Duration.ofNanos(System.nanoTime() - dropped)).isLessThan(Duration.ofMillis(500));
         }
         assertThat(closed.get()).isEqualTo(5);
@@ -81,14 +73,14 @@ class SessionLifecycleTest {
 
     @Test
     void closeMessageEndsTheSessionAndFreesTheSlot() throws Exception {
-        server = counting(local().withMaxConcurrentEnvs(1));
+        server = counting(c -> c.withMaxConcurrentEnvs(1));
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
             ws.sendText("{\"type\":\"reset\"}");
             assertThat(json(ws.next()).path("type").asString()).isEqualTo("observation");
             ws.sendText("{\"type\":\"close\"}");
             assertThat(ws.next().kind()).isEqualTo("close");
         }
-        awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+        Await.until("the environment closed and its slot free", () -> closed.get() == 1 && server.activeSessions() == 0);
         try (var again = WsProbe.open(server.baseUrl(), "/ws")) {
             again.sendText("{\"type\":\"state\"}");
             assertThat(json(again.next()).path("type").asString()).isEqualTo("state");
@@ -97,30 +89,29 @@ class SessionLifecycleTest {
 
     @Test
     void anAbruptDisconnectClosesTheEnvironment() throws Exception {
-        server = counting(local().withPingInterval(Duration.ofMillis(400)));
+        server = counting(c -> c.withPingInterval(Duration.ofMillis(400)));
         var ws = WsProbe.open(server.baseUrl(), "/ws");
         ws.sendText("{\"type\":\"reset\"}");
         ws.next();
         ws.close(); // abort: no close frame
-        awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+        Await.until("the environment closed and its slot free", () -> closed.get() == 1 && server.activeSessions() == 0);
     }
 
     @Test
     void idleSessionsAreToldAndClosed() throws Exception {
-        server = counting(local().withIdleTimeout(Duration.ofMillis(300)));
+        server = counting(c -> c.withIdleTimeout(Duration.ofMillis(300)));
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
             JsonNode error = json(ws.next());
             assertThat(error.path("data").path("code").asString()).isEqualTo("SESSION_ERROR");
             assertThat(error.path("data").path("message").asString()).contains("idle");
             assertThat(ws.next().kind()).isEqualTo("close");
         }
-        awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+        Await.until("the environment closed and its slot free", () -> closed.get() == 1 && server.activeSessions() == 0);
     }
 
     @Test
     void aStepLongerThanTheIdleTimeoutIsNotIdleness() throws Exception {
-        server = EnvServer.builder(FaultEnvironment::new).types(FAULT)
-                .config(local().withIdleTimeout(Duration.ofMillis(300))).start();
+        server = servers.start(FaultEnvironment::new, FAULT, local(c -> c.withIdleTimeout(Duration.ofMillis(300))));
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
             ws.sendText("{\"type\":\"step\",\"data\":{\"sleep_s\":1.2,\"message\":\"slow\"}}");
             JsonNode reply = json(ws.next());
@@ -131,12 +122,11 @@ class SessionLifecycleTest {
 
     @Test
     void shutdownClosesEveryEnvironment() throws Exception {
-        server = counting(local());
+        server = counting(c -> c);
         var a = WsProbe.open(server.baseUrl(), "/ws");
         var b = WsProbe.open(server.baseUrl(), "/ws");
-        awaitTrue(() -> created.get() == 2);
+        Await.until("two environments built", () -> created.get() == 2);
         server.close();
-        server = null;
         assertThat(closed.get()).isEqualTo(2);
         assertThat(json(a.next()).path("data").path("code").asString()).isEqualTo("SESSION_ERROR");
         a.close();
@@ -145,10 +135,10 @@ class SessionLifecycleTest {
 
     @Test
     void aFailingFactoryIsReportedAndFreesItsSlot() throws Exception {
-        java.util.function.Supplier<CountingEnvironment> failing = () -> {
+        java.util.function.Supplier<EchoEnvironment> failing = () -> {
             throw new OpenEnvException("no GPU today");
         };
-        server = EnvServer.builder(failing).types(ECHO).config(local().withMaxConcurrentEnvs(1)).start();
+        server = servers.start(failing, ECHO, c -> c.withMaxConcurrentEnvs(1));
         for (int i = 0; i < 2; i++) { // twice: the first failure must not leak the only slot
             try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
                 JsonNode error = json(ws.next());
@@ -166,8 +156,7 @@ class SessionLifecycleTest {
 
     @Test
     void aStepPastItsTimeoutIsInterruptedAndReported() throws Exception {
-        server = EnvServer.builder(FaultEnvironment::new).types(FAULT)
-                .config(local().withStepTimeout(Duration.ofMillis(200))).start();
+        server = servers.start(FaultEnvironment::new, FAULT, local(c -> c.withStepTimeout(Duration.ofMillis(200))));
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
             long start = System.nanoTime();
             ws.sendText("{\"type\":\"step\",\"data\":{\"sleep_s\":30}}");
@@ -182,7 +171,7 @@ class SessionLifecycleTest {
 
     @Test
     void refusedMessagesKeepTheSessionOpen() throws Exception {
-        server = counting(local());
+        server = counting(c -> c);
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
             ws.sendText("[]");
             assertThat(json(ws.next()).path("data").path("code").asString()).isEqualTo("VALIDATION_ERROR");
@@ -202,13 +191,13 @@ class SessionLifecycleTest {
 
     @Test
     void aPeerThatStopsAnsweringPingsIsDropped() throws Exception {
-        server = counting(local().withPingInterval(Duration.ofMillis(200)));
+        server = counting(c -> c.withPingInterval(Duration.ofMillis(200)));
         connectAndFallSilent("/ws");
     }
 
     @Test
     void aSilentMcpPeerIsDroppedAfterTheSameLivenessWindow() throws Exception {
-        server = counting(local().withPingInterval(Duration.ofMillis(200)));
+        server = counting(c -> c.withPingInterval(Duration.ofMillis(200)));
         connectAndFallSilent("/mcp");
     }
 
@@ -224,9 +213,9 @@ class SessionLifecycleTest {
             byte[] head = new byte[12];
             assertThat(in.readNBytes(head, 0, 12)).isEqualTo(12);
             assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 101");
-            awaitTrue(() -> created.get() == 1);
+            Await.until("the environment built", () -> created.get() == 1);
             long opened = System.nanoTime();
-            awaitTrue(() -> closed.get() == 1 && server.activeSessions() == 0);
+            Await.until("the environment closed and its slot free", () -> closed.get() == 1 && server.activeSessions() == 0);
             assertThat(Duration.ofNanos(System.nanoTime() - opened)).as("dropped by liveness, not by the idle timeout")
                     .isLessThan(Duration.ofSeconds(5));
         }
@@ -234,9 +223,10 @@ class SessionLifecycleTest {
 
     @Test
     void anAnsweringPeerStaysConnectedThroughPings() throws Exception {
-        server = counting(local().withPingInterval(Duration.ofMillis(100)));
+        server = counting(c -> c.withPingInterval(Duration.ofMillis(100)));
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
-            Thread.sleep(800); // several ping periods; the JDK client answers each ping
+            // Five answered pings span more than two ping periods: the silence that would drop a mute peer.
+            Await.until("five pings answered", () -> ws.pings() >= 5);
             ws.sendText("{\"type\":\"state\"}");
             assertThat(json(ws.next()).path("type").asString()).isEqualTo("state");
             assertThat(closed.get()).isZero();
@@ -244,51 +234,43 @@ class SessionLifecycleTest {
     }
 
     /** The fault environment (which sleeps on request), counting its closes. */
-    EnvServer slowCounting(ServerConfig config) {
-        return EnvServer.builder(() -> {
-            created.incrementAndGet();
-            return new dev.openenv.core.Environment<FaultAction, FaultObservation, BasicState>() {
-                final FaultEnvironment inner = new FaultEnvironment();
-
-                @Override
-                public dev.openenv.core.StepResult<FaultObservation> reset(ResetRequest request) {
-                    return inner.reset(request);
-                }
-
-                @Override
-                public dev.openenv.core.StepResult<FaultObservation> step(FaultAction action) {
-                    return inner.step(action);
-                }
-
-                @Override
-                public BasicState state() {
-                    return inner.state();
-                }
-
-                @Override
-                public void close() {
-                    closed.incrementAndGet();
-                }
-            };
-        }).types(FAULT).config(config).start();
+    EnvServer slowCounting(UnaryOperator<ServerConfig> config) {
+        return servers.start(() -> new CountingEnvironment<>(new FaultEnvironment(), created, closed, () -> {}), FAULT, local(config));
     }
 
     @Test
-    void aServerEndingASessionMidStepClosesTheEnvironmentOnceTheStepReturns() throws Exception {
-        server = slowCounting(local());
+    void aServerEndingASessionMidStepTellsTheClientAtOnceAndClosesTheEnvironmentOnlyOnceTheStepReturns() throws Exception {
+        var stepping = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Runnable holdStep = () -> {
+            stepping.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        server = servers.start(() -> new CountingEnvironment<>(new EchoEnvironment(), created, closed, holdStep), ECHO, local(c -> c));
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
-            ws.sendText("{\"type\":\"step\",\"data\":{\"sleep_s\":1.0,\"message\":\"slow\"}}");
-            awaitTrue(() -> created.get() == 1);
-            Thread.sleep(200); // the step is running on the connection's thread
-            server.close();    // the server ends the session from another thread
-            server = null;
-            assertThat(closed.get()).as("closed after the step returned, never during it").isEqualTo(1);
+            ws.sendText("{\"type\":\"step\",\"data\":{\"message\":\"held\"}}");
+            assertThat(stepping.await(10, TimeUnit.SECONDS)).as("the step started").isTrue();
+            Thread shutdown = Thread.ofVirtual().start(server::close);   // the server ends the session from another thread
+            JsonNode told = json(ws.next());                               // ... while the step is still held
+            assertThat(told.path("data").path("code").asString()).isEqualTo("SESSION_ERROR");
+            assertThat(told.path("data").path("message").asString()).isEqualTo("Server shutting down");
+            assertThat(closed.get()).as("the environment is never closed under a running step").isZero();
+            assertThat(shutdown.isAlive()).as("shutdown waits for the running step").isTrue();
+            release.countDown();
+            assertThat(shutdown.join(Duration.ofSeconds(10))).as("shutdown finished once the step returned").isTrue();
+            assertThat(closed.get()).as("closed once, after the step").isEqualTo(1);
+        } finally {
+            release.countDown();
         }
     }
 
     @Test
     void aStepLongerThanTwoPingPeriodsDoesNotCostTheSession() throws Exception {
-        server = slowCounting(local().withPingInterval(Duration.ofMillis(100)));
+        server = slowCounting(c -> c.withPingInterval(Duration.ofMillis(100)));
         try (var ws = WsProbe.open(server.baseUrl(), "/ws")) {
             ws.sendText("{\"type\":\"step\",\"data\":{\"sleep_s\":0.8,\"message\":\"long\"}}");
             assertThat(json(ws.next()).path("data").path("observation").path("message").asString()).isEqualTo("long");

@@ -3,47 +3,33 @@ package dev.openenv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.core.json.WireCodec;
-import dev.openenv.envs.BundledEnvironments;
 import dev.openenv.envs.wordle.WordleEnvironment;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
+import dev.openenv.server.testing.LocalServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** 0.10's Task API routes: bodies and status codes as the reference serves them. */
 @Timeout(30)
 class TaskApiTest {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static EnvServer start(String bundled, ServerMode mode) {
-        BundledEnvironments.Entry entry = BundledEnvironments.find(bundled).orElseThrow();
-        return EnvServer.builder(entry.factory()).types(entry.type())
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMode(mode)).start();
+    private EnvServer start(String bundled, ServerMode mode) {
+        return servers.startBundled(bundled, c -> c.withMode(mode));
     }
 
     record Reply(int status, JsonNode body) {}
 
     Reply get(String path) throws Exception {
-        var r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        var r = servers.get(path);
         return new Reply(r.statusCode(), WireCodec.standard().parse(r.body()));
     }
 
     Reply post(String path, String body) throws Exception {
-        var r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        var r = servers.post(path, body);
         return new Reply(r.statusCode(), WireCodec.standard().parse(r.body()));
     }
 

@@ -8,6 +8,8 @@ import dev.openenv.core.json.WireCodec;
 import dev.openenv.envs.echo.EchoAction;
 import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.envs.echo.EchoObservation;
+import dev.openenv.server.testing.LocalServers;
+import dev.openenv.server.testing.WireTypes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +17,9 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -43,21 +45,16 @@ class VectorReplayTest {
         }
     }
 
-    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO =
-            EnvironmentType.of("echo", EchoAction.class, EchoObservation.class, BasicState.class);
+    static final EnvironmentType<EchoAction, EchoObservation, BasicState> ECHO = WireTypes.ECHO;
+    @RegisterExtension
+    static final LocalServers SERVERS = new LocalServers();
     static EnvServer server;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() {
         // The recording server allowed 8 sessions; ws-capacity-reached depends on it.
-        server = EnvServer.builder(EchoEnvironment::new).types(ECHO)
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(8)).start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+        server = SERVERS.start(EchoEnvironment::new, ECHO, c -> c.withMaxConcurrentEnvs(8));
     }
 
     static Stream<Case> httpCases() {
@@ -91,10 +88,7 @@ class VectorReplayTest {
     void theTaskApiOfAnEnvironmentWithoutTasksMatches010() throws Exception {
         // The recording's environment is named after its class, as 0.10 names it; ours is named the same here.
         var named = EnvironmentType.of("EchoEnvironment", EchoAction.class, EchoObservation.class, BasicState.class);
-        try (var s = EnvServer.builder(EchoEnvironment::new).types(named)
-                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)).start()) {
-            replayHttp(s.baseUrl(), Vectors.load("v010-http-task-api-unsupported"), Level.PORTABLE);
-        }
+        replayHttp(SERVERS.start(EchoEnvironment::new, named).baseUrl(), Vectors.load("v010-http-task-api-unsupported"), Level.PORTABLE);
     }
 
     /** Sends each recorded request and compares the answer; values at {@code loose} pointers only by type. */

@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A raw WebSocket peer for tests: sends exactly the frames given and records every frame received. */
 final class WsProbe implements AutoCloseable {
@@ -15,6 +16,7 @@ final class WsProbe implements AutoCloseable {
 
     private final WebSocket socket;
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+    private final AtomicInteger pings = new AtomicInteger();
 
     private WsProbe(String url) throws Exception {
         socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
@@ -27,6 +29,13 @@ final class WsProbe implements AutoCloseable {
                     frames.add(new Frame("text", text.toString(), 0));
                     text.setLength(0);
                 }
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
+                pings.incrementAndGet(); // the JDK answers with a pong by itself
                 ws.request(1);
                 return null;
             }
@@ -63,6 +72,11 @@ final class WsProbe implements AutoCloseable {
             throw new AssertionError("no frame from the server within 15 s");
         }
         return f;
+    }
+
+    /** How many pings the server has sent (each answered). */
+    int pings() {
+        return pings.get();
     }
 
     /** A frame if one arrives within {@code millis}, else null. */

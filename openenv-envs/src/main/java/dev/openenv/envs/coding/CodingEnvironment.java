@@ -12,6 +12,7 @@ import dev.openenv.core.Episode;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.rubric.Rubric;
 import dev.openenv.sandbox.Sandbox;
 import dev.openenv.sandbox.Sandbox.Limits;
 import java.io.ByteArrayOutputStream;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
@@ -32,7 +34,7 @@ import tools.jackson.databind.JsonNode;
  * code. Python runs in the machine's {@code /usr/bin/python3}; Java snippets in JShell in a separate,
  * sandboxed JVM. With the reset option {@code persistent: true}, Python snippets of one episode share
  * one interpreter, so variables survive between steps. Reward: 1.0 when the code exits 0, 0.0 when it
- * fails, -1.0 when a limit (time, memory) stopped it. Hostile code ends in an observation that says
+ * fails, -1.0 when a limit (time, memory) stopped it ({@link CodingRubric}). Hostile code ends in an observation that says
  * what happened, never in harm to the server or other sessions.
  */
 public final class CodingEnvironment implements Environment<CodingEnvironment.CodeAction, CodingEnvironment.CodeObservation, CodingEnvironment.CodeState> {
@@ -72,6 +74,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     private static final String DRIVER = loadDriver();
 
     private final Episode episode = new Episode();
+    private final CodingRubric rubric = new CodingRubric();
     private boolean persistent;
     private int lastExitCode;
     private Process repl;
@@ -98,6 +101,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
         }
         stopRepl();
         episode.begin(request);
+        rubric.reset();
         this.lastExitCode = 0;
         this.persistent = b;
         return StepResult.of(new CodeObservation("", "", 0, false), 0.0);
@@ -117,8 +121,8 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
             obs = new CodeObservation("", "interrupted", -1, true);
         }
         lastExitCode = obs.exitCode();
-        double reward = obs.timedOut() || obs.exitCode() >= 128 ? -1.0 : obs.exitCode() == 0 ? 1.0 : 0.0;
-        return StepResult.of(obs, reward);
+        StepResult<CodeObservation> result = StepResult.of(obs, null);
+        return result.withReward(rubric.score(action, result));
     }
 
     private CodeObservation runPython(String code) throws IOException, InterruptedException {
@@ -261,6 +265,12 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     @Override
     public void close() {
         stopRepl();
+    }
+
+    /** The rubric every step's reward comes from; its parts' last scores are {@code rubric().componentScores()}. */
+    @Override
+    public Optional<Rubric<CodeAction, StepResult<CodeObservation>>> rubric() {
+        return Optional.of(rubric);
     }
 
     @Override

@@ -9,8 +9,10 @@ import dev.openenv.core.State;
 import dev.openenv.core.Episode;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
+import dev.openenv.core.rubric.Rubric;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -19,6 +21,7 @@ import java.util.Random;
  * (wins when it can, blocks when it must; the default) or {@code minimax} (looks {@code depth} plies
  * ahead, default 4). Reward: +1 win, -1 loss, 0 draw or ongoing. An illegal move (full or out-of-range
  * column) is answered with a message, the legal columns and reward -0.1; the board does not change.
+ * The rewards come from {@link ConnectFourRubric}.
  */
 public final class ConnectFourEnvironment implements Environment<ConnectFourEnvironment.Drop, ConnectFourEnvironment.Board, ConnectFourEnvironment.GameState> {
     static final int ROWS = 6;
@@ -33,6 +36,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     private final int[][] cells = new int[ROWS][COLS];
     private final Episode episode = new Episode();
+    private final ConnectFourRubric rubric = new ConnectFourRubric();
     private String opponent = "greedy";
     private int depth = 4;
     private Random random = new Random(0);
@@ -57,6 +61,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
             java.util.Arrays.fill(row, 0);
         }
         episode.begin(request);
+        rubric.reset();
         this.winner = null;
         this.random = new Random(request.seedOr(System.nanoTime()));
         this.opponent = (String) o;
@@ -85,35 +90,41 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     @Override
     public StepResult<Board> step(Drop drop) {
+        StepResult<Board> result = play(drop);
+        return result.withReward(rubric.score(drop, result));
+    }
+
+    /** The move and the opponent's answer; the reward is the rubric's. */
+    private StepResult<Board> play(Drop drop) {
         if (winner != null) {
-            return StepResult.of(board(-1, "The game is over (" + winner + "); reset to play again."), 0.0, true);
+            return StepResult.of(board(-1, "The game is over (" + winner + "); reset to play again."), null, true);
         }
         int col = drop.column();
         if (col < 0 || col >= COLS || cells[0][col] != 0) {
             String why = col < 0 || col >= COLS ? "Column " + col + " does not exist" : "Column " + col + " is full";
-            return StepResult.of(board(-1, why + "; legal columns: " + legal() + "."), -0.1);
+            return StepResult.of(board(-1, why + "; legal columns: " + legal() + "."), null);
         }
         episode.countStep();
         place(col, 1);
         if (wins(1)) {
             winner = "agent";
-            return StepResult.of(board(-1, "You connected four. You win."), 1.0, true);
+            return StepResult.of(board(-1, "You connected four. You win."), null, true);
         }
         if (legal().isEmpty()) {
             winner = "draw";
-            return StepResult.of(board(-1, "The board is full: a draw."), 0.0, true);
+            return StepResult.of(board(-1, "The board is full: a draw."), null, true);
         }
         int reply = chooseOpponentMove();
         place(reply, -1);
         if (wins(-1)) {
             winner = "opponent";
-            return StepResult.of(board(reply, "The opponent played " + reply + " and connected four. You lose."), -1.0, true);
+            return StepResult.of(board(reply, "The opponent played " + reply + " and connected four. You lose."), null, true);
         }
         if (legal().isEmpty()) {
             winner = "draw";
-            return StepResult.of(board(reply, "The board is full: a draw."), 0.0, true);
+            return StepResult.of(board(reply, "The board is full: a draw."), null, true);
         }
-        return StepResult.of(board(reply, "The opponent played " + reply + "."), 0.0);
+        return StepResult.of(board(reply, "The opponent played " + reply + "."), null);
     }
 
     private int chooseOpponentMove() {
@@ -258,6 +269,12 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
     @Override
     public GameState state() {
         return new GameState(episode.id(), episode.steps(), rows(), opponent, winner);
+    }
+
+    /** The rubric every step's reward comes from; its parts' last scores are {@code rubric().componentScores()}. */
+    @Override
+    public Optional<Rubric<Drop, StepResult<Board>>> rubric() {
+        return Optional.of(rubric);
     }
 
     @Override

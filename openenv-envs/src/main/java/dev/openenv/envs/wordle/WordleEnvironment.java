@@ -10,6 +10,7 @@ import dev.openenv.core.Episode;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.TaskProvider;
+import dev.openenv.core.rubric.Rubric;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,7 +29,8 @@ import java.util.TreeSet;
  * is answered per letter with {@code G} (right letter, right place), {@code Y} (in the word elsewhere)
  * or {@code _} (not in the word, or no more of it). The answer comes from the bundled list by the seed.
  * A guess that is not five letters or not in the list is refused with a message and costs no try
- * (reward -0.1). Reward: 1.0 for solving, plus 0.1 per unused try; 0 when the tries run out.
+ * (reward -0.1). Reward: 1.0 for solving, plus 0.1 per unused try; 0 when the tries run out. The rewards
+ * come from {@link WordleRubric}.
  */
 public final class WordleEnvironment implements Environment<WordleEnvironment.Guess, WordleEnvironment.Feedback, WordleEnvironment.GameState>,
         TaskProvider<WordleEnvironment.Puzzle> {
@@ -52,6 +55,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     public record GameState(String episodeId, int stepCount, int triesLeft, boolean solved) implements State {}
 
     private final Episode episode = new Episode();
+    private final WordleRubric rubric = new WordleRubric();
     private String answer = WORDS.get(0);
     private final List<Scored> history = new ArrayList<>();
     private boolean solved;
@@ -115,6 +119,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
             word = WORDS.get(new Random(request.seedOr(System.nanoTime())).nextInt(WORDS.size()));
         }
         episode.begin(request);
+        rubric.reset();
         this.solved = false;
         this.history.clear();
         this.answer = word;
@@ -123,27 +128,33 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
 
     @Override
     public StepResult<Feedback> step(Guess g) {
+        StepResult<Feedback> result = play(g);
+        return result.withReward(rubric.score(g, result));
+    }
+
+    /** The guess and its marks; the reward is the rubric's. */
+    private StepResult<Feedback> play(Guess g) {
         if (solved || history.size() >= TRIES) {
-            return StepResult.of(feedback("The game is over; reset to play again."), 0.0, true);
+            return StepResult.of(feedback("The game is over; reset to play again."), null, true);
         }
         String guess = g.guess() == null ? "" : g.guess().strip().toLowerCase(Locale.ROOT);
         if (guess.length() != 5 || !guess.chars().allMatch(Character::isLetter)) {
-            return StepResult.of(feedback("'" + g.guess() + "' is not a five-letter word; no try used."), -0.1);
+            return StepResult.of(feedback("'" + g.guess() + "' is not a five-letter word; no try used."), null);
         }
         if (java.util.Collections.binarySearch(WORDS, guess) < 0) {
-            return StepResult.of(feedback("'" + guess + "' is not in the word list; no try used."), -0.1);
+            return StepResult.of(feedback("'" + guess + "' is not in the word list; no try used."), null);
         }
         episode.countStep();
         String marks = score(guess, answer);
         history.add(new Scored(guess, marks));
         if (guess.equals(answer)) {
             solved = true;
-            return StepResult.of(feedback("Solved in " + history.size() + "."), 1.0 + 0.1 * (TRIES - history.size()), true);
+            return StepResult.of(feedback("Solved in " + history.size() + "."), null, true);
         }
         if (history.size() >= TRIES) {
-            return StepResult.of(feedback("Out of tries; the word was '" + answer + "'."), 0.0, true);
+            return StepResult.of(feedback("Out of tries; the word was '" + answer + "'."), null, true);
         }
-        return StepResult.of(feedback(guess + " -> " + marks), 0.0);
+        return StepResult.of(feedback(guess + " -> " + marks), null);
     }
 
     /** Wordle marks: greens first, then yellows limited by the letters left over. */
@@ -174,6 +185,12 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     @Override
     public GameState state() {
         return new GameState(episode.id(), episode.steps(), TRIES - history.size(), solved);
+    }
+
+    /** The rubric every step's reward comes from; its parts' last scores are {@code rubric().componentScores()}. */
+    @Override
+    public Optional<Rubric<Guess, StepResult<Feedback>>> rubric() {
+        return Optional.of(rubric);
     }
 
     @Override

@@ -189,8 +189,10 @@ public final class HttpEndpoints {
             return session.await(work, budget == null ? null : budget.plus(ABANDON_GRACE));
         } catch (TimeoutException e) {
             // The environment ignored the interrupt: give up on this session rather than wait forever.
+            var failure = new Failure.Timeout(budget);
+            session.abandon(failure, e);
             session.close("environment did not stop after its step timeout", true);
-            throw Failure.raise(new Failure.Timeout(budget));
+            throw Failure.raise(failure);
         }
     }
 

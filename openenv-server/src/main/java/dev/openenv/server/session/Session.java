@@ -1,6 +1,7 @@
 package dev.openenv.server.session;
 
 import dev.openenv.core.Environment;
+import dev.openenv.core.protocol.Failure;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +29,14 @@ import java.util.function.Supplier;
  * answering pings, or when the server stops; in every case the environment's {@code close()} runs once,
  * after any running call, and {@link #ended()} completes once. The session knows nothing of who uses it:
  * connections and the manager learn of its end from {@link #ended()}.
+ *
+ * <p>Every call the environment fails (it raised, or overran its time budget) leaves one WARNING line in
+ * the server's log, whichever transport made the call: the session id, the failure's code and kind, its
+ * message, and the stack trace.
  */
 public final class Session {
+    private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
     /** Where a session came from; decides its strand and whether it takes a capacity slot. */
     public enum Kind {
         /** One WebSocket connection on {@code /ws} or {@code /mcp}. Takes a slot; runs on the connection's thread. */
@@ -60,6 +67,7 @@ public final class Session {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean attached = new AtomicBoolean();
     private volatile Status status = Status.OPENING;
+    private volatile boolean abandoned; // a call overran its wait and was reported; its late end is not news
     private volatile long lastActivityNanos = System.nanoTime();
     private Environment<?, ?, ?> env; // touched only inside the strand
 
@@ -120,8 +128,34 @@ public final class Session {
         result.whenComplete((v, t) -> {
             lastActivityNanos = System.nanoTime();
             inFlight.decrementAndGet();
+            if (t != null) {
+                logIfTheEnvironmentFailed(t);
+            }
         });
         return result;
+    }
+
+    /** Refusals (validation, closed session, unsupported task routes) are the client's business, not the log's. */
+    private void logIfTheEnvironmentFailed(Throwable thrown) {
+        Failure failure = Failure.of(thrown);
+        if (!abandoned && (failure instanceof Failure.Execution || failure instanceof Failure.Timeout)) {
+            logFailure(id, failure, thrown instanceof java.util.concurrent.CompletionException && thrown.getCause() != null ? thrown.getCause() : thrown);
+        }
+    }
+
+    /** The one shape of a failure's log line: {@code session ID: CODE (Kind): message}. */
+    static void logFailure(String sessionId, Failure failure, Throwable cause) {
+        LOG.log(System.Logger.Level.WARNING, "session " + sessionId + ": " + failure.code() + " ("
+                + failure.getClass().getSimpleName() + "): " + failure.message(), cause);
+    }
+
+    /**
+     * Reports a call given up on while it still runs (a step that ignored its timeout): logged now, since
+     * the call may never end, and not again if it does. The caller then closes the session.
+     */
+    public void abandon(Failure failure, Throwable cause) {
+        abandoned = true;
+        logFailure(id, failure, cause);
     }
 
     /**

@@ -91,8 +91,10 @@ public final class SessionManager implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+            var failure = new Failure.FactoryFailed(factoryName);
+            Session.logFailure(session.id(), failure, cause);
             session.close("factory failed", false);
-            throw new ProtocolException(new Failure.FactoryFailed(factoryName), cause);
+            throw new ProtocolException(failure, cause);
         }
         return session;
     }

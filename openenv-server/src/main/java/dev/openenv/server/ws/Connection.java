@@ -72,6 +72,9 @@ public final class Connection implements WsListener {
             return;
         }
         binding = bound;
+        // The silence clock starts now, not when the upgrade began: building the environment is not the
+        // peer being silent (a factory slower than two ping periods got the peer dropped on the first look).
+        heard();
         // Helidon does not tell the listener when the peer vanishes without a close frame; the reader
         // thread ending is how the heartbeat notices.
         Thread readerThread = Thread.currentThread();
@@ -184,7 +187,8 @@ public final class Connection implements WsListener {
 
     /**
      * The heartbeat's look at this connection (on its timer thread): ends it when the reader thread is
-     * gone or the peer has been silent for two ping periods of reading, and pings it after one.
+     * gone or the peer has been silent for two ping periods of reading with its last ping unanswered for a
+     * whole period, and pings it after one.
      */
     void check(long now) {
         Thread r = reader;
@@ -198,7 +202,11 @@ public final class Connection implements WsListener {
         }
         boolean busy = answering; // read before lastHeardNanos: the reader writes them in the other order
         long silent = now - lastHeardNanos;
-        if (!busy && silent > 2 * interval) {
+        // The last ping must have had a whole period to be answered: the timer ticks at half a period, so a
+        // ping can go out well after one period of silence, and its pong was otherwise given as little as
+        // one tick (measured: a pong 50 ms after a ping at a 100 ms period cost a healthy peer its session).
+        boolean pingUnanswered = now - lastPingNanos >= interval;
+        if (!busy && silent > 2 * interval && pingUnanswered) {
             // Half-open connection: the peer stopped answering pings.
             end("peer stopped answering pings");
             ws.terminate();

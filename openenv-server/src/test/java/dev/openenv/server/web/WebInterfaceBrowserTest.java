@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openenv.core.BasicState;
 import dev.openenv.core.EnvironmentType;
 import dev.openenv.core.json.WireCodec;
-import dev.openenv.envs.BundledEnvironments;
 import dev.openenv.server.EnvServer;
 import dev.openenv.server.ServerConfig;
+import dev.openenv.server.testing.LocalServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -27,6 +28,8 @@ import tools.jackson.databind.JsonNode;
 @Timeout(120)
 class WebInterfaceBrowserTest {
     static Browser browser;
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
 
     @BeforeAll
@@ -49,20 +52,15 @@ class WebInterfaceBrowserTest {
             browser.driver.switchTo().window(handles.get(i)).close();
         }
         browser.driver.switchTo().window(handles.get(0)).get("about:blank");
-        if (server != null) {
-            server.close();
-        }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     EnvServer serve(String name, int sessions) {
-        BundledEnvironments.Entry entry = BundledEnvironments.find(name).orElseThrow();
-        server = EnvServer.builder(entry.factory()).types(entry.type()).config(config(sessions)).start();
+        server = servers.startBundled(name, c -> config(c, sessions));
         return server;
     }
 
-    static ServerConfig config(int sessions) {
-        return ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(sessions).withWebInterface(true);
+    static ServerConfig config(ServerConfig local, int sessions) {
+        return local.withMaxConcurrentEnvs(sessions).withWebInterface(true);
     }
 
     static JsonNode json(String text) {
@@ -209,7 +207,7 @@ class WebInterfaceBrowserTest {
     @SuppressWarnings("unchecked")
     void everyKindOfFieldIsGeneratedAndSentAsTyped() {
         var type = EnvironmentType.of("form", FormEnvironment.Order.class, FormEnvironment.Receipt.class, BasicState.class);
-        server = EnvServer.builder(FormEnvironment::new).types(type).config(config(2)).start();
+        server = servers.start(FormEnvironment::new, type, c -> config(c, 2));
         browser.open(server.baseUrl() + "/web/");
         browser.waitConnected();
         reset(null);

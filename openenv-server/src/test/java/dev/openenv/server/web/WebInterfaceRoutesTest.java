@@ -5,34 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openenv.envs.echo.EchoEnvironment;
 import dev.openenv.server.EnvServer;
 import dev.openenv.server.ServerConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.openenv.server.testing.LocalServers;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What /web serves over plain HTTP, and that it is off unless asked for. */
 @Timeout(60)
 class WebInterfaceRoutesTest {
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @RegisterExtension
+    final LocalServers servers = new LocalServers();
     EnvServer server;
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     void start(ServerConfig config) {
-        server = EnvServer.builder(EchoEnvironment::new).config(config.withHost("127.0.0.1").withPort(0)).start();
+        server = servers.start(EchoEnvironment::new, null, c -> config);
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return servers.get(path);
     }
 
     @Test
