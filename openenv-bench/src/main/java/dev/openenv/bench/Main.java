@@ -100,10 +100,10 @@ public final class Main {
 
     @Parameters(commandDescription = "N concurrent WebSocket sessions, each reset then K steps of the benchmark action.")
     static final class Load extends Base {
-        @Parameter(description = "URL (server base URL, e.g. http://127.0.0.1:8000)")
+        @Parameter(description = "<url> Server base URL, e.g. http://127.0.0.1:8000")
         List<String> url;
 
-        @Parameter(names = {"-n", "--sessions"}, description = "Concurrent sessions.")
+        @Parameter(names = {"-n", "--sessions"})
         int sessions = 64;
 
         @Parameter(names = {"-k", "--steps"}, description = "Steps per session.")
@@ -138,13 +138,13 @@ public final class Main {
 
     @Parameters(commandDescription = "Sequential single-session step latency.")
     static final class Latency extends Base {
-        @Parameter(description = "URL (server base URL)")
+        @Parameter(description = "<url> Server base URL")
         List<String> url;
 
-        @Parameter(names = "--steps", description = "Measured steps.")
+        @Parameter(names = "--steps")
         int steps = 10000;
 
-        @Parameter(names = "--warmup", description = "Steps before measuring.")
+        @Parameter(names = "--warmup")
         int warmup = 2000;
 
         @Parameter(names = "--transport", description = "websocket or http")
@@ -167,13 +167,13 @@ public final class Main {
 
     @Parameters(commandDescription = "Sequential MCP tool calls (echo_message) over the WebSocket step path and POST /mcp.")
     static final class McpLatencyCommand extends Base {
-        @Parameter(description = "URL (server base URL)")
+        @Parameter(description = "<url>")
         List<String> url;
 
-        @Parameter(names = "--calls", description = "Measured calls.")
+        @Parameter(names = "--calls")
         int calls = 10000;
 
-        @Parameter(names = "--warmup", description = "Calls before measuring.")
+        @Parameter(names = "--warmup")
         int warmup = 2000;
 
         @Override

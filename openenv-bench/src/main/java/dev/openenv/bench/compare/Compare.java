@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import com.beust.jcommander.Parameter;
+import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
 import dev.openenv.bench.Main;
 
@@ -39,11 +40,18 @@ public final class Compare extends Main.Base {
     @Parameter(names = "--skip-reference", description = "Measure our server only.")
     boolean skipReference;
 
-    @Parameter(names = "--no-jmh", description = "Skip the JMH micro-benchmarks (run by default).")
+    // The negatable --[no-]jmh that picocli gave us, as two flags; both at once is a usage error.
+    @Parameter(names = "--jmh", description = "Run the JMH micro-benchmarks too (default on).")
+    Boolean jmhFlag;   // boxed: null prints no misleading "Default: false" in the help
+
+    @Parameter(names = "--no-jmh", description = "Do not run the JMH micro-benchmarks.")
     boolean noJmh;
 
     @Override
     public Integer call() throws Exception {
+        if (jmhFlag != null && noJmh) {
+            throw new ParameterException("--jmh and --no-jmh contradict each other");
+        }
         boolean jmh = !noJmh;
         repo = repo.toAbsolutePath().normalize();
         Path javaBin = java != null ? java : Path.of(System.getProperty("java.home"), "bin", "java");
@@ -168,7 +176,7 @@ public final class Compare extends Main.Base {
     /** {@code report}: writes BENCHMARKS.md and the plots again from a results.json (e.g. after editing NOTES.md). */
     @Parameters(commandDescription = "Rewrite BENCHMARKS.md and plots from results.json.")
     public static final class Rewrite extends Main.Base {
-        @Parameter(names = "--repo", description = "Repository root.")
+        @Parameter(names = "--repo")
         Path repo = Path.of(".");
 
         @Override
