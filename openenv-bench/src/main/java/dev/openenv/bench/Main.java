@@ -157,9 +157,10 @@ public final class Main {
         public Integer call() {
             var t = ClientOptions.Transport.valueOf(transport.toUpperCase(Locale.ROOT));
             Map<String, Object> action = echo ? Map.of("message", "Hello") : Map.of("wait_seconds", 0, "payload", "x");
-            var r = SequentialLatency.measure(url(url), t, steps, warmup, action);
+            String base = url(url);
+            var r = SequentialLatency.measure(base, t, steps, warmup, action);
             System.out.printf(Locale.ROOT, "%s %s steps=%d p50=%.0fus p90=%.0fus p99=%.0fus p99.9=%.0fus max=%.0fus rate=%.0f steps/s%n",
-                    url, r.transport(), r.steps(), r.p50Micros(), r.p90Micros(), r.p99Micros(), r.p999Micros(), r.maxMicros(),
+                    base, r.transport(), r.steps(), r.p50Micros(), r.p90Micros(), r.p99Micros(), r.p999Micros(), r.maxMicros(),
                     r.stepsPerSecond());
             return 0;
         }
