@@ -3,6 +3,7 @@ package dev.openenv.envs.blackjack;
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
@@ -36,10 +37,10 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
 
     /** The table as the player sees it: the dealer's hole card stays hidden until the hand ends. */
     public record Table(List<String> playerCards, int playerTotal, boolean usableAce, List<String> dealerCards,
-                        int dealerTotal, List<Move> legalActions, String outcome, String message) {}
+                        int dealerTotal, List<Move> legalActions, @Default("null") String outcome, String message) {}
 
     public record HandState(String episodeId, int stepCount, List<String> playerCards, List<String> dealerCards,
-                            int cardsLeft, String outcome) implements State {}
+                            int cardsLeft, @Default("null") String outcome) implements State {}
 
     private static final String[] RANKS = {"A", "2", "3", "4", "5", "6", "7", "8", "9", "10", "J", "Q", "K"};
     private static final String[] SUITS = {"S", "H", "D", "C"};

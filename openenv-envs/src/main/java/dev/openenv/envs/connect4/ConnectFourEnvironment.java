@@ -2,6 +2,7 @@ package dev.openenv.envs.connect4;
 
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
@@ -30,9 +31,11 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
     public record Drop(@JsonPropertyDescription("Column to drop a disc into, 0 (left) to 6 (right).") int column) implements Action {}
 
     /** The board (row 0 on top; 1 = agent, -1 = opponent, 0 = empty), the legal columns, and what happened. */
-    public record Board(List<List<Integer>> board, List<Integer> legalActions, int opponentColumn, String winner, String message) {}
+    public record Board(List<List<Integer>> board, List<Integer> legalActions, int opponentColumn, @Default("null") String winner,
+                        String message) {}
 
-    public record GameState(String episodeId, int stepCount, List<List<Integer>> board, String opponent, String winner) implements State {}
+    public record GameState(String episodeId, int stepCount, List<List<Integer>> board, String opponent,
+                            @Default("null") String winner) implements State {}
 
     private final int[][] cells = new int[ROWS][COLS];
     private final Episode episode = new Episode();

@@ -2,6 +2,7 @@ package dev.openenv.envs.wordle;
 
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
@@ -50,7 +51,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     /** One scored guess: the word and its per-letter marks. */
     public record Scored(String guess, String marks) {}
 
-    public record Feedback(List<Scored> history, int triesLeft, String message, String answer) {}
+    public record Feedback(List<Scored> history, int triesLeft, String message, @Default("null") String answer) {}
 
     public record GameState(String episodeId, int stepCount, int triesLeft, boolean solved) implements State {}
 
