@@ -50,15 +50,26 @@ public final class ClientCore implements AutoCloseable {
     private final URI httpBase;
     private final ClientOptions options;
     private final RunningEnv started; // null unless the client started its server: stopped on close
+    private final McpHttpSession attached; // null unless the WebSocket speaks for a session held over /mcp
     private final WireCodec codec = WireCodec.standard();
     private Wire wire; // guarded by this
     private boolean closed; // guarded by this
 
     /** Connects to {@code baseUrl}; {@code started}, when not null, is the server to stop on {@link #close()}. */
     public ClientCore(String baseUrl, ClientOptions options, RunningEnv started) {
-        this.httpBase = httpBase(baseUrl);
+        this(httpBase(baseUrl), options, started, null);
+    }
+
+    /**
+     * Connects a WebSocket that speaks for {@code attached}, a session held over {@code /mcp}
+     * ({@code /ws?session_id=…}), as 0.10's production MCP client does; {@link #close()} ends that
+     * session after the WebSocket, {@link #reconnect()} renews it.
+     */
+    public ClientCore(URI httpBase, ClientOptions options, RunningEnv started, McpHttpSession attached) {
+        this.httpBase = httpBase;
         this.options = options;
         this.started = started;
+        this.attached = attached;
         this.wire = open();
     }
 
@@ -185,6 +196,10 @@ public final class ClientCore implements AutoCloseable {
     }
 
     private Wire open() {
+        if (attached != null) {
+            return WebSocketWire.connect(options, SharedHttp.CLIENT, URI.create(webSocketUri(httpBase) + "?session_id="
+                    + java.net.URLEncoder.encode(attached.id(), java.nio.charset.StandardCharsets.UTF_8)));
+        }
         return options.transport() == ClientOptions.Transport.HTTP
                 ? new HttpWire(options, SharedHttp.CLIENT, httpBase)
                 : WebSocketWire.connect(options, SharedHttp.CLIENT, webSocketUri(httpBase));
@@ -203,6 +218,9 @@ public final class ClientCore implements AutoCloseable {
             throw new EnvClientException("Client is closed");
         }
         wire.close();
+        if (attached != null) {
+            attached.renew();
+        }
         wire = open();
     }
 
@@ -245,10 +263,16 @@ public final class ClientCore implements AutoCloseable {
             last = wire;
         }
         try {
-            last.close();
+            last.close(); // detach first: the server refuses to close a session a WebSocket still speaks for
         } finally {
-            if (started != null) {
-                started.close();
+            try {
+                if (attached != null) {
+                    attached.close();
+                }
+            } finally {
+                if (started != null) {
+                    started.close();
+                }
             }
         }
     }
