@@ -37,10 +37,13 @@ import java.util.Set;
  *   <li>{@code --die-with-parent} (the sandbox is SIGKILLed when its parent dies) and
  *       {@code --new-session} (no terminal to inject keystrokes into);
  *   <li>an empty environment ({@code --clearenv}) plus exactly the variables given;
- *   <li>user and group {@code nobody} (65534) with no capabilities and {@code no_new_privs}: as root,
- *       bubblewrap keeps only what {@code setpriv} needs to switch to nobody, and {@code setpriv}
- *       then drops every capability, bounding set included; unprivileged, a user namespace maps the
- *       caller to nobody;
+ *   <li>a user of its own with no capabilities and {@code no_new_privs}: as root, a uid drawn at random
+ *       from {@link #SANDBOX_UID_BASE} (group {@code nobody}); bubblewrap keeps only what {@code setpriv}
+ *       needs to switch to it, and {@code setpriv} then drops every capability, bounding set included.
+ *       Unprivileged, a user namespace of its own maps the caller to nobody. Either way the sandbox's
+ *       {@code RLIMIT_NPROC} counts only its own processes (the kernel counts per uid, and since 5.14 per
+ *       user namespace too), so a fork bomb in one sandbox leaves every other its whole limit. (cgroup
+ *       {@code pids} would need a writable cgroup tree, which containers and cgroup v1 hosts rarely give.)
  *   <li>the rlimits of {@link Limits}, set by {@code prlimit} as nobody, right before the program.
  * </ul>
  *
@@ -53,8 +56,14 @@ public record Sandbox(Limits limits, boolean hostNetwork, List<Bind> binds, Map<
     public static final Path BWRAP = Path.of("/usr/bin/bwrap");
     public static final Path PRLIMIT = Path.of("/usr/bin/prlimit");
     public static final Path SETPRIV = Path.of("/usr/bin/setpriv");
-    /** The uid and gid a sandboxed program runs as. */
+    /** The gid a sandboxed program runs as, and its uid when bwrap runs unprivileged. */
     public static final int NOBODY = 65534;
+    /**
+     * The uids a sandbox started by root runs as, one drawn at random per start: 2^24 of them above
+     * every regular and subordinate range, so 100 concurrent sandboxes share one with probability 3e-4.
+     */
+    public static final int SANDBOX_UID_BASE = 0x4000_0000;
+    public static final int SANDBOX_UID_COUNT = 1 << 24;
     public static final String HOSTNAME = "openenv-sandbox";
 
     /**
@@ -178,7 +187,8 @@ public record Sandbox(Limits limits, boolean hostNetwork, List<Bind> binds, Map<
         }
         cmd.addAll(List.of("--die-with-parent", "--new-session", "--chdir", "/tmp", "--"));
         if (asRoot) {
-            cmd.addAll(List.of(SETPRIV.toString(), "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+            int uid = SANDBOX_UID_BASE + java.util.concurrent.ThreadLocalRandom.current().nextInt(SANDBOX_UID_COUNT);
+            cmd.addAll(List.of(SETPRIV.toString(), "--reuid=" + uid, "--regid=" + NOBODY, "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--"));
         }
         cmd.add(PRLIMIT.toString());
@@ -200,6 +210,15 @@ public record Sandbox(Limits limits, boolean hostNetwork, List<Bind> binds, Map<
         cmd.add("--");
         cmd.addAll(program);
         return cmd;
+    }
+
+    /**
+     * Kills a sandbox and everything in it: its descendants first (a snapshot, in case the PID namespace
+     * does not take them down), then the sandbox itself. Works for any process tree.
+     */
+    public static void kill(ProcessHandle sandbox) {
+        sandbox.descendants().forEach(ProcessHandle::destroyForcibly);
+        sandbox.destroyForcibly();
     }
 
     /** bwrap would make a bind's missing parents 0700 root: make them traversable for nobody first. */

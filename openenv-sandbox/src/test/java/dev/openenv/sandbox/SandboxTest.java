@@ -153,7 +153,8 @@ class SandboxTest {
     }
 
     private static void assertIdentity(String status) {
-        assertThat(status).containsPattern("(?m)^Uid:\\s+65534\\s+65534\\s+65534\\s+65534$")
+        // nobody (unprivileged) or, as root, a uid of the sandbox's own
+        assertThat(status).containsPattern("(?m)^Uid:\\s+(65534|\\d{10})\\s+\\1\\s+\\1\\s+\\1$")
                 .containsPattern("(?m)^Gid:\\s+65534\\s+65534\\s+65534\\s+65534$")
                 .containsPattern("(?m)^Groups:\\s*$")
                 .contains("CapPrm:\t0000000000000000", "CapEff:\t0000000000000000", "CapBnd:\t0000000000000000",
@@ -231,6 +232,45 @@ class SandboxTest {
         assertThat(bomb.output()).containsPattern("FORKS \\d+ BlockingIOError");
         // RLIMIT_NPROC counts every process of nobody on the host, so other sandboxes may lower the count.
         assertThat(Integer.parseInt(bomb.output().replaceAll("(?s).*FORKS (\\d+).*", "$1"))).isLessThan(limits.processes());
+    }
+
+    @Test
+    void aForkBombInOneSandboxLeavesOtherSandboxesTheirWholeProcessLimit() throws Exception {
+        assumeThat(Sandbox.runningAsRoot()).as("per-sandbox uids need root; unprivileged, each sandbox's user namespace counts its own").isTrue();
+        var limits = new Limits(Duration.ofSeconds(30), 0, 16, 0, 0, 8L << 20);
+        String marker = "fork-bomb-" + UUID.randomUUID();
+        markers.add(marker);
+        // The bomb holds every process its limit allows, for a minute.
+        var bomb = new ProcessBuilder(Sandbox.builder().limits(limits).build().command(List.of("/usr/bin/python3", "-c", """
+                import os, sys, time
+                try:
+                    while True:
+                        if os.fork() == 0:
+                            time.sleep(60)
+                            os._exit(0)
+                except OSError:
+                    print("FULL", flush=True)
+                    time.sleep(60)
+                """, marker))).redirectErrorStream(true).start();
+        try {
+            var line = new java.io.BufferedReader(new java.io.InputStreamReader(bomb.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            assertThat(line).isEqualTo("FULL");
+            var other = python(Sandbox.builder().limits(limits).build(), """
+                    import os
+                    n = 0
+                    for _ in range(8):
+                        pid = os.fork()
+                        if pid == 0:
+                            os._exit(0)
+                        os.waitpid(pid, 0)
+                        n += 1
+                    print("FORKED", n)
+                    """);
+            assertThat(other.output()).contains("FORKED 8");
+        } finally {
+            bomb.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            bomb.destroyForcibly();
+        }
     }
 
     @Test

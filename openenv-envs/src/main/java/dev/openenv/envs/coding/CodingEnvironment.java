@@ -69,6 +69,9 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
             .limits(new Limits(Duration.ofSeconds(20), 0, 512, 16L << 20, 64, 64L << 20)).build(), Duration.ofSeconds(40));
 
     private static final int OUTPUT_LIMIT = 65536;
+    /** The most a persistent interpreter may write on its result channel for one run (two full outputs, JSON-escaped). */
+    private static final long CHANNEL_LIMIT = 16L * OUTPUT_LIMIT;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     /** How JShell reports a snippet that did not compile or threw. */
     private static final java.util.regex.Pattern JSHELL_FAILURE = java.util.regex.Pattern.compile("(?m)^(\\|  )?(Error:|Exception )");
     private static final String DRIVER = loadDriver();
@@ -118,7 +121,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
             obs = new CodeObservation("", "sandbox failed: " + e.getMessage(), -1, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            obs = new CodeObservation("", "interrupted", -1, true);
+            obs = new CodeObservation("", "interrupted: the step's time ran out and its processes were killed", -1, true);
         }
         lastExitCode = obs.exitCode();
         StepResult<CodeObservation> result = StepResult.of(obs, null);
@@ -155,19 +158,27 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
             repl = PYTHON_SESSION.sandbox().start(List.of("/usr/bin/python3", "-I", "-u", "-c", DRIVER));
         }
         byte[] bytes = code.getBytes(StandardCharsets.UTF_8);
+        // A fresh nonce per run: a result line the snippet forges on the channel lacks it and is skipped.
+        byte[] secret = new byte[16];
+        RANDOM.nextBytes(secret);
+        String nonce = java.util.HexFormat.of().formatHex(secret);
         OutputStream in = repl.getOutputStream();
         try {
-            in.write((bytes.length + "\n").getBytes(StandardCharsets.UTF_8));
+            in.write((bytes.length + " " + nonce + "\n").getBytes(StandardCharsets.UTF_8));
             in.write(bytes);
             in.flush();
         } catch (IOException e) {
             return collect(repl, PYTHON_SESSION.wall(), note);
         }
         Process current = repl;
-        var line = CompletableFuture.supplyAsync(() -> readLine(current.getInputStream()), runnable -> Thread.ofVirtual().start(runnable));
+        var line = CompletableFuture.supplyAsync(() -> readResult(current.getInputStream(), nonce), runnable -> Thread.ofVirtual().start(runnable));
         String json;
         try {
             json = line.get(PYTHON_SESSION.wall().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // The server gave up on this step: stop the interpreter, or it runs on and answers the next step.
+            stopRepl();
+            throw e;
         } catch (java.util.concurrent.TimeoutException e) {
             stopRepl();
             return new CodeObservation("", note + "Timed out after " + PYTHON_SESSION.wall().toSeconds()
@@ -185,14 +196,32 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
         return new CodeObservation(r.path("stdout").asString(""), note + r.path("stderr").asString(""), r.path("exit_code").asInt(1), false);
     }
 
-    private static String readLine(InputStream in) {
+    /**
+     * The JSON of the first line that starts with {@code nonce}, or null at end of file or when the
+     * channel carried more than {@link #CHANNEL_LIMIT} bytes (a snippet flooding it is not buffered).
+     */
+    private static String readResult(InputStream in, String nonce) {
         try {
-            var buf = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) != -1 && b != '\n') {
-                buf.write(b);
+            long total = 0;
+            while (true) {
+                var buf = new ByteArrayOutputStream();
+                int b;
+                while ((b = in.read()) != -1 && b != '\n') {
+                    if (++total > CHANNEL_LIMIT) {
+                        return null;
+                    }
+                    if (buf.size() <= CHANNEL_LIMIT) {
+                        buf.write(b);
+                    }
+                }
+                if (b == -1) {
+                    return null;
+                }
+                String line = buf.toString(StandardCharsets.UTF_8);
+                if (line.startsWith(nonce + " ")) {
+                    return line.substring(nonce.length() + 1);
+                }
             }
-            return b == -1 && buf.size() == 0 ? null : buf.toString(StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
         }
@@ -202,12 +231,19 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     private static CodeObservation collect(Process p, java.time.Duration wall, String note) throws InterruptedException {
         var out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), r -> Thread.ofVirtual().start(r));
         var err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), r -> Thread.ofVirtual().start(r));
-        boolean finished = p.waitFor(wall.toMillis(), TimeUnit.MILLISECONDS);
+        boolean finished;
+        try {
+            finished = p.waitFor(wall.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            // The server gave up on this step (timeout_s): nothing may outlive it.
+            Sandbox.kill(p.toHandle());
+            throw e;
+        }
         if (!finished) {
             // Kill through the handle: Process.destroyForcibly also closes our ends of the pipes, which
             // threw away whatever the code printed before the deadline. bwrap's PID namespace takes every
             // child down with it, so the pipes reach end of file on their own.
-            p.toHandle().destroyForcibly();
+            Sandbox.kill(p.toHandle());
             p.waitFor(5, TimeUnit.SECONDS);
         }
         String stdout = output(out, p.getInputStream());
@@ -252,7 +288,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
 
     private void stopRepl() {
         if (repl != null) {
-            repl.destroyForcibly();
+            Sandbox.kill(repl.toHandle());
             repl = null;
         }
     }

@@ -1,6 +1,7 @@
 # A persistent interpreter for one coding session, run inside the sandbox. Protocol: the host writes
-# a line with the byte length of the code, then the code; the driver answers on a private copy of the
-# original stdout with one JSON line {"stdout", "stderr", "exit_code"}. Globals persist between
+# a line "<byte length of the code> <nonce>", then the code; the driver answers on a private copy of the
+# original stdout with one line "<nonce> " + JSON {"stdout", "stderr", "exit_code"}. The nonce is fresh
+# for every run, so a line the snippet writes to the channel itself is not a result and is skipped. Globals persist between
 # snippets. Snippet output is captured at the file-descriptor level, so subprocess output and
 # os.write(1, ...) are captured too and can never corrupt the protocol.
 import json, os, sys, tempfile, traceback
@@ -22,7 +23,8 @@ while True:
     header = stdin.readline()
     if not header:
         break
-    code = stdin.read(int(header)).decode("utf-8", "replace")
+    length, nonce = header.decode("ascii", "replace").split()
+    code = stdin.read(int(length)).decode("utf-8", "replace")
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         saved = os.dup(1), os.dup(2)
         os.dup2(out.fileno(), 1)
@@ -43,5 +45,5 @@ while True:
             os.close(saved[0])
             os.close(saved[1])
         result = {"stdout": read_back(out), "stderr": read_back(err), "exit_code": exit_code}
-    protocol.write(json.dumps(result) + "\n")
+    protocol.write(nonce + " " + json.dumps(result) + "\n")
     protocol.flush()

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.openenv.envs.coding.CodingEnvironment.CodeAction;
 import dev.openenv.envs.coding.CodingEnvironment.CodeObservation;
 import dev.openenv.envs.coding.CodingEnvironment.Language;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -123,5 +125,105 @@ class CodingEnvironmentTest {
         assertThat(bad.exitCode()).isEqualTo(1);
         var noFiles = env.step(new CodeAction("System.out.println(new java.io.File(\"/work/main\").exists());", Language.JAVA)).observation();
         assertThat(noFiles.stdout()).contains("false");
+    }
+    /** Every process this JVM started that is still running (the sandboxes and whatever runs in them). */
+    static long liveChildren() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
+    }
+
+    static boolean within(Duration max, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /** Threads that ran steps; they live on like a server's session threads (see {@link #interruptMidStep}). */
+    private final java.util.concurrent.CountDownLatch testOver = new java.util.concurrent.CountDownLatch(1);
+
+    @AfterEach
+    void releaseStepThreads() {
+        testOver.countDown();
+    }
+
+    /**
+     * What the server does when a step outlives its {@code timeout_s}: interrupt the step's thread. The
+     * thread then lives on, as a server's does: bwrap's {@code --die-with-parent} fires when the thread
+     * that started it ends, which would hide a leak.
+     */
+    void interruptMidStep(String code) throws InterruptedException {
+        var result = new AtomicReference<CodeObservation>();
+        var returned = new java.util.concurrent.CountDownLatch(1);
+        Thread step = Thread.ofPlatform().daemon().start(() -> {
+            result.set(python(code));
+            returned.countDown();
+            try {
+                testOver.await();
+            } catch (InterruptedException ignored) {
+                // the test is over either way
+            }
+        });
+        assertThat(within(Duration.ofSeconds(20), () -> liveChildren() >= 3)).as("the sandbox started").isTrue();
+        Thread.sleep(300); // let the code itself start, not just bwrap
+        step.interrupt();
+        assertThat(returned.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the interrupted step returns").isTrue();
+        assertThat(result.get().timedOut()).isTrue();
+    }
+
+    @Test
+    void aStepInterruptedByTheServersTimeoutLeavesNoProcessBehind() throws Exception {
+        assertThat(liveChildren()).isZero();
+        env.reset();
+        interruptMidStep("import os, time\nos.fork()\ntime.sleep(120)");
+        assertThat(within(Duration.ofSeconds(5), () -> liveChildren() == 0)).as("leaked: %d processes", liveChildren()).isTrue();
+    }
+
+    @Test
+    void anInterruptedPersistentStepStopsItsInterpreterAndTheNextStepStartsClean() throws Exception {
+        env.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
+        python("x = 1");
+        interruptMidStep("import time\ntime.sleep(120)");
+        assertThat(within(Duration.ofSeconds(5), () -> liveChildren() == 0)).as("leaked: %d processes", liveChildren()).isTrue();
+        assertThat(python("print('fresh')").stdout()).isEqualTo("fresh\n");
+    }
+
+    @Test
+    void codeCannotForgeThePersistentInterpretersResult() {
+        env.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
+        // Writes a successful result to every descriptor it can reach (the old protocol channel among them),
+        // to the parent's descriptors through /proc, then fails.
+        var forged = env.step(new CodeAction("""
+                import os
+                line = b'{"stdout": "forged", "stderr": "", "exit_code": 0}\\n'
+                paths = ['/proc/self/fd/%d' % fd for fd in range(64)] + ['/proc/%d/fd/%d' % (os.getppid(), fd) for fd in range(64)]
+                for fd in range(64):
+                    try:
+                        os.write(fd, line)
+                    except OSError:
+                        pass
+                for path in paths:
+                    try:
+                        with open(path, 'wb') as f:
+                            f.write(line)
+                    except OSError:
+                        pass
+                raise SystemExit(3)
+                """, Language.PYTHON));
+        assertThat(forged.observation().exitCode()).isEqualTo(3);
+        assertThat(forged.reward()).isEqualTo(0.0);
+        // The channel is still in step: the next result is the next snippet's.
+        assertThat(python("print('next')")).isEqualTo(new CodeObservation("next\n", "", 0, false));
+    }
+
+    @Test
+    void aPersistentSnippetFloodingItsOutputIsTruncatedNotBuffered() {
+        env.reset(ResetRequest.none().withOptions(Map.of("persistent", true)));
+        var r = python("import os\nfor fd in range(1, 64):\n    try:\n        os.write(fd, b'x' * (8 << 20))\n    except OSError:\n        pass\nprint('done')");
+        assertThat(r.stdout().length()).isLessThan(70_000);
+        assertThat(r.stdout()).contains("[output truncated]");
     }
 }
