@@ -183,6 +183,7 @@ public sealed interface Failure {
         return switch (t) {
             case ProtocolException e -> e.failure();
             case ActionValidationException e -> new Invalid(e.errors());
+            case dev.openenv.core.InvalidOptionException e -> new Invalid(e.errors());
             case MalformedJsonException e -> new InvalidJson(e.reason(), e.offset());
             case TimeBudget.Exceeded e -> new Timeout(e.budget());
             default -> new Execution(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());

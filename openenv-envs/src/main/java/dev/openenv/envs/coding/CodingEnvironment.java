@@ -100,7 +100,7 @@ public final class CodingEnvironment implements Environment<CodingEnvironment.Co
     public StepResult<CodeObservation> reset(ResetRequest request) {
         Object p = request.options().getOrDefault("persistent", false); // checked before anything changes
         if (!(p instanceof Boolean b)) {
-            throw new IllegalArgumentException("persistent must be true or false, got " + p);
+            throw new dev.openenv.core.InvalidOptionException("persistent", p, "must be true or false");
         }
         stopRepl();
         episode.begin(request);

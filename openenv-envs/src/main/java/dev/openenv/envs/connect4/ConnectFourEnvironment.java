@@ -54,11 +54,11 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
     public StepResult<Board> reset(ResetRequest request) {
         Object o = request.options().getOrDefault("opponent", "greedy"); // options checked before anything changes
         if (!List.of("random", "greedy", "minimax").contains(o)) {
-            throw new IllegalArgumentException("opponent must be random, greedy or minimax, got " + o);
+            throw new dev.openenv.core.InvalidOptionException("opponent", o, "must be random, greedy or minimax");
         }
         Object d = request.options().getOrDefault("depth", 4);
         if (!(d instanceof Integer n) || n < 1 || n > 6) {
-            throw new IllegalArgumentException("depth must be an integer from 1 to 6, got " + d);
+            throw new dev.openenv.core.InvalidOptionException("depth", d, "must be an integer from 1 to 6");
         }
         for (int[] row : cells) {
             java.util.Arrays.fill(row, 0);

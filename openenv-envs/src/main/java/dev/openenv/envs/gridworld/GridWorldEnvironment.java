@@ -136,7 +136,7 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
             return fallback;
         }
         if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < min || n.intValue() > max) {
-            throw new IllegalArgumentException(key + " must be an integer from " + min + " to " + max + ", got " + v);
+            throw new dev.openenv.core.InvalidOptionException(key, v, "must be an integer from " + min + " to " + max);
         }
         return n.intValue();
     }

@@ -73,7 +73,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
     private static int dimension(Map<String, Object> options, String key) {
         Object v = options.getOrDefault(key, 10);
         if (!(v instanceof Integer n) || n < 5 || n > 30) {
-            throw new IllegalArgumentException(key + " must be an integer from 5 to 30, got " + v);
+            throw new dev.openenv.core.InvalidOptionException(key, v, "must be an integer from 5 to 30");
         }
         return n;
     }
