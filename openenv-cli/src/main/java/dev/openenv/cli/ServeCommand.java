@@ -22,7 +22,7 @@ final class ServeCommand {
     @Parameter(description = "ENV (environment name, e.g. echo)")
     List<String> names;
 
-    @Parameter(names = "--host", description = "Interface to bind (default: $HOST or 0.0.0.0).")
+    @Parameter(names = "--host", description = "Interface to bind (default: $HOST or 127.0.0.1; images set HOST=0.0.0.0).")
     String host;
 
     @Parameter(names = "--port", description = "Port (default: $PORT or 8000; 0 picks a free one).")
@@ -63,6 +63,10 @@ final class ServeCommand {
         try {
             var env = System.getenv();
             config = ServerConfig.fromEnvironment(env);
+            if (!env.containsKey("HOST")) {
+                // Loopback unless asked: 'serve coding' runs code for whoever can reach the port.
+                config = config.withHost("127.0.0.1");
+            }
             if (!env.containsKey("MAX_CONCURRENT_ENVS")) {
                 config = config.withMaxConcurrentEnvs(DEFAULT_SESSIONS);
             }
@@ -92,13 +96,46 @@ final class ServeCommand {
             System.err.println("openenv: " + e.getMessage());
             return 2;
         }
-        EnvServer server = start(entry, config);
+        if (!isLoopback(config.host())) {
+            System.err.println("openenv: warning: listening on " + config.host() + " without a token: anyone who can reach this port"
+                    + " can open sessions" + (name.equals("coding") ? " and run code" : ""));
+        }
+        String address = config.host() + ":" + config.port();
+        if (config.port() != 0) {
+            // Helidon reports a taken port with a stack trace and a server on port -1: ask the OS first.
+            try (var probe = new java.net.ServerSocket()) {
+                probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
+            } catch (java.io.IOException e) {
+                System.err.println("openenv: cannot listen on " + address + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        EnvServer server;
+        try {
+            server = start(entry, config);
+        } catch (RuntimeException e) {
+            System.err.println("openenv: cannot listen on " + address + ": " + e.getMessage());
+            return 1;
+        }
+        if (server.port() <= 0) {
+            server.close();
+            System.err.println("openenv: cannot listen on " + address + " (is the port already in use?)");
+            return 1;
+        }
         System.out.println("openenv: serving '" + name + "' on " + server.baseUrl() + " (WebSocket "
                 + server.baseUrl().replace("http://", "ws://") + "/ws, max " + config.maxConcurrentEnvs() + " sessions)"
                 + (config.webInterface() ? "; play it in a browser at " + server.baseUrl() + "/web/" : ""));
         // Serve until the JVM is told to stop (SIGINT/SIGTERM), then close every session cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "openenv-shutdown"));
         return SERVING;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -103,4 +103,14 @@ class MainTest {
             assertThat(r.err()).contains("frobnicate").contains("Try 'openenv --help'.");
         });
     }
+
+    @Test
+    void aPortAlreadyInUseIsOneLineAndANonZeroExit() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            var r = run("serve", "echo", "--host", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err().strip()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).doesNotContain("\n\tat ");
+            assertThat(r.out()).doesNotContain(":-1");
+        }
+    }
 }
