@@ -62,6 +62,7 @@ public final class EnvServer implements AutoCloseable {
         var mcpFrames = new McpFrames(rpc, codec);
         HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode());
         HttpRouting.Builder routing = HttpRouting.builder();
+        b.authToken.ifPresent(t -> t.register(routing));
         http.register(routing);
         new McpHttpEndpoint(rpc, codec).register(routing);
         if (config.webInterface()) {
@@ -81,9 +82,14 @@ public final class EnvServer implements AutoCloseable {
                 .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
                 .routing(routing)
                 .addRouting(WsRouting.builder()
-                        .endpoint("/ws", () -> new Connection(sessions, heartbeat, wsFrames, codec))
-                        .endpoint("/mcp", () -> new Connection(sessions, heartbeat, mcpFrames, codec)))
+                        .endpoint("/ws", guarded(b.authToken, () -> new Connection(sessions, heartbeat, wsFrames, codec)))
+                        .endpoint("/mcp", guarded(b.authToken, () -> new Connection(sessions, heartbeat, mcpFrames, codec))))
                 .build();
+    }
+
+    private static java.util.function.Supplier<io.helidon.websocket.WsListener> guarded(
+            java.util.Optional<dev.openenv.server.http.BearerToken> token, java.util.function.Supplier<Connection> listeners) {
+        return token.map(t -> t.guard(listeners)).orElse(listeners::get);
     }
 
     /** Builds and starts a server for {@code factory}, configured from the process environment. */
@@ -144,12 +150,23 @@ public final class EnvServer implements AutoCloseable {
         private final Supplier<? extends Environment<A, O, S>> factory;
         private EnvironmentType<A, O, S> type;
         private ServerConfig config = ServerConfig.fromEnvironment(System.getenv());
+        private java.util.Optional<dev.openenv.server.http.BearerToken> authToken =
+                dev.openenv.server.http.BearerToken.fromEnvironment(System.getenv());
 
         private Builder(Supplier<? extends Environment<A, O, S>> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
         }
 
         /** The wire types, so the server need not build an instance to learn them. */
+        /**
+         * Requires {@code Authorization: Bearer <token>} on every route but {@code /health} and on every
+         * WebSocket upgrade (default: {@code OPENENV_AUTH_TOKEN}, else none); null turns it off.
+         */
+        public Builder<A, O, S> authToken(String token) {
+            this.authToken = java.util.Optional.ofNullable(token).map(dev.openenv.server.http.BearerToken::new);
+            return this;
+        }
+
         public Builder<A, O, S> types(EnvironmentType<A, O, S> type) {
             this.type = type;
             return this;
