@@ -6,7 +6,7 @@ import dev.openenv.server.EnvServer;   // openenv-server
 record Guess(int number) implements Action {}
 record Hint(String hint) {}
 
-final class HighLow implements Environment<Guess, Hint, BasicState> {
+public final class HighLow implements Environment<Guess, Hint, BasicState> {
     private final Episode episode = new Episode();   // episode id + step count
     private int secret;
     public StepResult<Hint> reset(ResetRequest request) {   // seed, episode id, task, options
