@@ -47,6 +47,10 @@ for p in examples/*/pom.xml; do
   [ "$(example_version "$p")" = "$snapshot" ] || fail "$p: openenv.version $(example_version "$p") is not the project's $snapshot"
 done
 
+# The README's "Use it from your build" lines name the release this snapshot becomes.
+grep -q "dev.openenv:openenv-bom:${snapshot%-SNAPSHOT}\"" README.md && grep -q "<version>${snapshot%-SNAPSHOT}</version>" README.md \
+  || fail "README.md's Maven/Gradle lines do not name version ${snapshot%-SNAPSHOT}"
+
 work=$(mktemp -d /tmp/publish-check.XXXXXX)
 cleanup() { if [ "${KEEP:-}" = 1 ]; then echo "kept $work"; else rm -rf "$work"; fi; }
 trap cleanup EXIT
