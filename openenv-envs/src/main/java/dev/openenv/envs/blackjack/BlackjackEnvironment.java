@@ -3,6 +3,8 @@ package dev.openenv.envs.blackjack;
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -166,6 +168,29 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
             default -> -1.0;
         };
         return StepResult.of(table(message + " Outcome: " + result + "."), reward, true);
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** Both hands as the player sees them (the dealer's hole card hidden until the hand ends) and their totals. */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        Table t = table("");
+        String dealerLine = "Dealer (" + t.dealerTotal() + ")";
+        String playerLine = "You (" + t.playerTotal() + ")";
+        if (format == Rendering.Format.SVG) {
+            return Rendering.svg(Pictures.tiles(List.of(dealerLine, playerLine), List.of(cards(t.dealerCards()), cards(t.playerCards())), "#0b6e4f"));
+        }
+        return Rendering.text(dealerLine + ": " + String.join(" ", t.dealerCards()) + "\n" + playerLine + ": "
+                + String.join(" ", t.playerCards()) + (t.outcome() == null ? "" : "\nOutcome: " + t.outcome()) + "\n");
+    }
+
+    private static List<Pictures.Tile> cards(List<String> cards) {
+        return cards.stream().map(c -> c.equals("??") ? new Pictures.Tile("?", "#264653", "#ffffff")
+                : new Pictures.Tile(c, "#ffffff", c.endsWith("H") || c.endsWith("D") ? "#c1121f" : "#111111")).toList();
     }
 
     private Table table(String message) {

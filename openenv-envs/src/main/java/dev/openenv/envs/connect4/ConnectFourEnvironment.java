@@ -2,6 +2,8 @@ package dev.openenv.envs.connect4;
 
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -267,6 +269,31 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     private Board board(int opponentColumn, String message) {
         return new Board(rows(), winner == null ? legal() : List.of(), opponentColumn, winner, message);
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** The board: X the agent, O the opponent; SVG discs red (agent) and yellow (opponent). */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        List<String> picture = new java.util.ArrayList<>();
+        for (int[] row : cells) {
+            var sb = new StringBuilder();
+            for (int v : row) {
+                sb.append(v == 1 ? 'X' : v == -1 ? 'O' : '.');
+            }
+            picture.add(sb.toString());
+        }
+        if (format == Rendering.Format.SVG) {
+            return Rendering.svg(Pictures.board(picture, java.util.Map.of('X', Pictures.Cell.disc("#d62828"),
+                    'O', Pictures.Cell.disc("#f7c948"), '.', Pictures.Cell.disc("#ffffff")), "#1d4e89"));
+        }
+        var text = new StringBuilder(" 0 1 2 3 4 5 6\n");
+        picture.forEach(r -> text.append('|').append(String.join("|", r.split(""))).append("|\n"));
+        return Rendering.text(text.toString());
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.openenv.envs.gridworld;
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
@@ -231,6 +233,29 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
             message += " Out of steps.";
         }
         return StepResult.of(view(message), reward, done);
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** The whole maze (not the agent's partial view): # wall, . floor, A agent, G goal. */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        List<String> rows = new ArrayList<>();
+        for (int r = 0; r < size; r++) {
+            var sb = new StringBuilder();
+            for (int c = 0; c < size; c++) {
+                sb.append(r == ar && c == ac ? 'A' : r == gr && c == gc ? 'G' : wall[r][c] ? '#' : '.');
+            }
+            rows.add(sb.toString());
+        }
+        if (format == Rendering.Format.SVG) {
+            return Rendering.svg(Pictures.board(rows, java.util.Map.of('#', Pictures.Cell.square("#3d405b"),
+                    '.', Pictures.Cell.square("#f4f1de"), 'A', Pictures.Cell.disc("#e07a5f"), 'G', Pictures.Cell.square("#81b29a")), "#f4f1de"));
+        }
+        return Rendering.text(String.join("\n", rows) + "\n");
     }
 
     private View view(String message) {

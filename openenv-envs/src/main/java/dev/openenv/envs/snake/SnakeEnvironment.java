@@ -2,6 +2,8 @@ package dev.openenv.envs.snake;
 
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
@@ -143,6 +145,22 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
         body.removeLast();
         boolean timeUp = episode.steps() >= 4 * width * height;
         return StepResult.of(frame(timeUp ? "Out of steps." : "Moved " + heading + "."), 0.0, timeUp);
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** The grid: H head, S body, F food. */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        List<String> rows = frame("").grid();
+        if (format == Rendering.Format.SVG) {
+            return Rendering.svg(Pictures.board(rows, java.util.Map.of('H', Pictures.Cell.square("#2b9348"),
+                    'S', Pictures.Cell.square("#80b918"), 'F', Pictures.Cell.disc("#d00000")), "#111111"));
+        }
+        return Rendering.text(String.join("\n", rows) + "\n");
     }
 
     private Frame frame(String message) {

@@ -2,6 +2,8 @@ package dev.openenv.envs.wordle;
 
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -131,6 +133,36 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     public StepResult<Feedback> step(Guess g) {
         StepResult<Feedback> result = play(g);
         return result.withReward(rubric.score(g, result));
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** The guesses so far, one row each: green right place, yellow elsewhere in the word, grey absent. */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        if (format == Rendering.Format.SVG) {
+            List<List<Pictures.Tile>> rows = new ArrayList<>();
+            for (Scored s : history) {
+                List<Pictures.Tile> row = new ArrayList<>();
+                for (int i = 0; i < s.guess().length(); i++) {
+                    char m = s.marks().charAt(i);
+                    row.add(new Pictures.Tile(String.valueOf(Character.toUpperCase(s.guess().charAt(i))),
+                            m == 'G' ? "#6aaa64" : m == 'Y' ? "#c9b458" : "#787c7e", "#ffffff"));
+                }
+                rows.add(row);
+            }
+            for (int i = history.size(); i < TRIES; i++) {
+                rows.add(java.util.Collections.nCopies(5, new Pictures.Tile("", "#ffffff", "#000000")));
+            }
+            return Rendering.svg(Pictures.tiles(List.of(), rows, "#fafafa"));
+        }
+        var text = new StringBuilder();
+        history.forEach(s -> text.append(s.guess().toUpperCase(java.util.Locale.ROOT)).append("  ").append(s.marks()).append('\n'));
+        text.append(TRIES - history.size()).append(" tries left\n");
+        return Rendering.text(text.toString());
     }
 
     /** The guess and its marks; the reward is the rubric's. */
