@@ -3,6 +3,8 @@ package dev.openenv.envs.connect4;
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Replay;
+import dev.openenv.core.Forkable;
 import dev.openenv.core.Rendering;
 import dev.openenv.core.Default;
 import dev.openenv.core.Action;
@@ -26,7 +28,8 @@ import java.util.Random;
  * column) is answered with a message, the legal columns and reward -0.1; the board does not change.
  * The rewards come from {@link ConnectFourRubric}.
  */
-public final class ConnectFourEnvironment implements Environment<ConnectFourEnvironment.Drop, ConnectFourEnvironment.Board, ConnectFourEnvironment.GameState> {
+public final class ConnectFourEnvironment implements Environment<ConnectFourEnvironment.Drop, ConnectFourEnvironment.Board, ConnectFourEnvironment.GameState>,
+        Forkable<Replay.Snapshot<ConnectFourEnvironment.Drop>> {
     static final int ROWS = 6;
     static final int COLS = 7;
 
@@ -41,6 +44,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     private final int[][] cells = new int[ROWS][COLS];
     private final Episode episode = new Episode();
+    private final Replay<Drop> replay = new Replay<>(); // the episode so far, for fork
     private final ConnectFourRubric rubric = new ConnectFourRubric();
     private String opponent = "greedy";
     private int depth = 4;
@@ -53,7 +57,18 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
     }
 
     @Override
+    public Replay.Snapshot<Drop> snapshot() {
+        return replay.snapshot();
+    }
+
+    @Override
+    public void restore(Replay.Snapshot<Drop> snapshot) {
+        Replay.restore(this, snapshot);
+    }
+
+    @Override
     public StepResult<Board> reset(ResetRequest request) {
+        request = replay.begin(request); // seeded, with an episode id: a fork replays it exactly
         Object o = request.options().getOrDefault("opponent", "greedy"); // options checked before anything changes
         if (!List.of("random", "greedy", "minimax").contains(o)) {
             throw new IllegalArgumentException("opponent must be random, greedy or minimax, got " + o);
@@ -95,6 +110,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     @Override
     public StepResult<Board> step(Drop drop) {
+        replay.played(drop);
         StepResult<Board> result = play(drop);
         return result.withReward(rubric.score(drop, result));
     }

@@ -3,6 +3,8 @@ package dev.openenv.envs.snake;
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Replay;
+import dev.openenv.core.Forkable;
 import dev.openenv.core.Rendering;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -24,7 +26,8 @@ import java.util.Random;
  * appears where the seed says. Turning straight back is not possible, so that move keeps the current
  * direction (the observation lists the directions that turn or continue).
  */
-public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn, SnakeEnvironment.Frame, SnakeEnvironment.SnakeState> {
+public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn, SnakeEnvironment.Frame, SnakeEnvironment.SnakeState>,
+        Forkable<Replay.Snapshot<SnakeEnvironment.Turn>> {
 
     public enum Direction { UP, DOWN, LEFT, RIGHT }
 
@@ -37,6 +40,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
     public record SnakeState(String episodeId, int stepCount, int width, int height, int score, boolean alive) implements State {}
 
     private final Episode episode = new Episode();
+    private final Replay<Turn> replay = new Replay<>(); // the episode so far, for fork
     private int width = 10;
     private int height = 10;
     private final Deque<int[]> body = new ArrayDeque<>(); // head first
@@ -52,7 +56,18 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
     }
 
     @Override
+    public Replay.Snapshot<Turn> snapshot() {
+        return replay.snapshot();
+    }
+
+    @Override
+    public void restore(Replay.Snapshot<Turn> snapshot) {
+        Replay.restore(this, snapshot);
+    }
+
+    @Override
     public StepResult<Frame> reset(ResetRequest request) {
+        request = replay.begin(request); // seeded, with an episode id: a fork replays it exactly
         int newWidth = dimension(request.options(), "width"); // both checked before anything changes
         int newHeight = dimension(request.options(), "height");
         episode.begin(request);
@@ -116,6 +131,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
 
     @Override
     public StepResult<Frame> step(Turn turn) {
+        replay.played(turn);
         if (!alive || food == null) {
             return StepResult.of(frame("The game is over; reset to play again."), 0.0, true);
         }

@@ -3,6 +3,8 @@ package dev.openenv.envs.wordle;
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Replay;
+import dev.openenv.core.Forkable;
 import dev.openenv.core.Rendering;
 import dev.openenv.core.Default;
 import dev.openenv.core.Action;
@@ -36,7 +38,7 @@ import java.util.TreeSet;
  * come from {@link WordleRubric}.
  */
 public final class WordleEnvironment implements Environment<WordleEnvironment.Guess, WordleEnvironment.Feedback, WordleEnvironment.GameState>,
-        TaskProvider<WordleEnvironment.Puzzle> {
+        TaskProvider<WordleEnvironment.Puzzle>, Forkable<Replay.Snapshot<WordleEnvironment.Guess>> {
     /**
      * A task: one answer word. Splits: {@code test} holds every fifth word of the bundled list,
      * {@code train} the rest, so a policy can be scored on words it never trained on. Reset with
@@ -58,6 +60,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     public record GameState(String episodeId, int stepCount, int triesLeft, boolean solved) implements State {}
 
     private final Episode episode = new Episode();
+    private final Replay<Guess> replay = new Replay<>(); // the episode so far, for fork
     private final WordleRubric rubric = new WordleRubric();
     private String answer = WORDS.get(0);
     private final List<Scored> history = new ArrayList<>();
@@ -111,7 +114,18 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     }
 
     @Override
+    public Replay.Snapshot<Guess> snapshot() {
+        return replay.snapshot();
+    }
+
+    @Override
+    public void restore(Replay.Snapshot<Guess> snapshot) {
+        Replay.restore(this, snapshot);
+    }
+
+    @Override
     public StepResult<Feedback> reset(ResetRequest request) {
+        request = replay.begin(request); // seeded, with an episode id: a fork replays it exactly
         String word;   // chosen (and a bad split or index refused) before anything changes
         if (request.split() != null) {
             String split = checkSplit(request.split());
@@ -131,6 +145,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
 
     @Override
     public StepResult<Feedback> step(Guess g) {
+        replay.played(g);
         StepResult<Feedback> result = play(g);
         return result.withReward(rubric.score(g, result));
     }
