@@ -244,3 +244,39 @@ def test_the_coding_schema_names_languages_as_the_wire_does(java_server):
     validator = jsonschema.Draft202012Validator(schema)
     assert validator.is_valid({"code": "1 + 1", "language": "java"})
     assert not validator.is_valid({"code": "1 + 1", "language": "JAVA"})
+
+
+# --- rubrics: the same rubric on both sides gives the same rewards in the same places -------------------
+
+@pytest.fixture(scope="module")
+def py_wordle():
+    """Wordle built with the upstream library and rubrics, the rules and rubric of our bundled wordle."""
+    server = Server("py-wordle", [sys.executable, str(HERE / "servers" / "py_wordle_server.py"), "--port", "{port}"],
+                    {"MAX_CONCURRENT_ENVS": "8"})
+    yield server
+    server.stop()
+
+
+@side_by_side
+@pytest.mark.parametrize("guesses", [
+    ["crane", "zzzzz", "ab", "about"],             # refused guesses cost -0.1; solving pays 1 + 0.1 per try left
+    ["after", "again", "agent", "agree", "ahead", "alarm", "album", "alert"],  # out of tries, then guesses after the end
+], ids=["solved", "out-of-tries"])
+def test_rubric_rewards_reach_the_upstream_client_where_the_reference_puts_them(java_server, py_wordle, guesses):
+    ours = java_server("wordle")
+    task = httpx.post(ours.base_url + "/wordle/task", json={"split": "test", "index": 3}).json()["task"]
+    answer = task["answer"]
+    guesses = [answer if g == "about" else g for g in guesses if g != answer or g == "about"]
+
+    def play(base_url, **reset):
+        with GenericEnvClient(base_url=base_url).sync() as env:
+            results = [env.reset(**reset)]
+            results += [env.step({"guess": g}) for g in guesses]
+        return [(r.reward, r.done, r.observation["history"], r.observation["tries_left"], r.observation["answer"],
+                 r.observation["metadata"]) for r in results]
+
+    mine = play(ours.base_url, split="test", index=3)
+    theirs = play(py_wordle.base_url, answer=answer)
+    assert mine == theirs
+    rewards = [r[0] for r in mine]
+    assert -0.1 in rewards or rewards[-1] == 0.0
