@@ -10,6 +10,7 @@ import dev.openenv.core.TimeBudget;
 import dev.openenv.core.json.ActionValidationException;
 import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.server.recording.Recorder;
 import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpActions;
 import java.time.Duration;
@@ -35,9 +36,17 @@ public final class EnvironmentRunner {
     /** The format each rendering environment's current episode asked for (weak: gone with the environment). */
     private final Map<Environment<?, ?, ?>, Rendering.Format> rendering = Collections.synchronizedMap(new WeakHashMap<>());
 
+    private final Recorder recorder; // null unless episodes are recorded
+
     public EnvironmentRunner(EnvironmentType<?, ?, ?> type, WireCodec codec) {
+        this(type, codec, null);
+    }
+
+    /** A runner that also hands every reset and step to {@code recorder} (null: none). */
+    public EnvironmentRunner(EnvironmentType<?, ?, ?> type, WireCodec codec, Recorder recorder) {
         this.type = type;
         this.codec = codec;
+        this.recorder = recorder;
     }
 
     public EnvironmentType<?, ?, ?> type() {
@@ -53,7 +62,7 @@ public final class EnvironmentRunner {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public ObjectNode reset(Environment env, ResetRequest request) {
+    public ObjectNode reset(String sessionId, Environment env, ResetRequest request) {
         Rendering.Format format = null;
         if (request.options().containsKey(RENDER)) {
             format = renderFormat(env, request.options().get(RENDER));
@@ -61,13 +70,20 @@ public final class EnvironmentRunner {
             options.remove(RENDER);
             request = request.withOptions(options);
         }
+        long started = System.nanoTime();
         StepResult<?> result = env.reset(request);
+        long took = System.nanoTime() - started;
         if (format == null) {
             rendering.remove(env);
         } else {
             rendering.put(env, format);
         }
-        return codec.envelope(rendered(env, result));
+        ObjectNode envelope = codec.envelope(rendered(env, result));
+        if (recorder != null) {
+            String episodeId = request.episodeId() != null ? request.episodeId() : codec.toTree(env.state()).path("episode_id").asString(null);
+            recorder.reset(sessionId, env, episodeId, request, envelope, took);
+        }
+        return envelope;
     }
 
     /** The format a reset's {@code render} option asks for: a format name, or {@code true} for the environment's first. */
@@ -108,9 +124,15 @@ public final class EnvironmentRunner {
      * @throws TimeBudget.Exceeded when the budget ran out (the environment was interrupted)
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public ObjectNode step(Environment env, Action action, Duration budget) throws Exception {
+    public ObjectNode step(String sessionId, Environment env, Action action, Duration budget) throws Exception {
+        long started = System.nanoTime();
         StepResult<?> result = TimeBudget.call(budget, () -> budget == null ? env.step(action) : env.step(action, budget));
-        return codec.envelope(rendered(env, result));
+        long took = System.nanoTime() - started;
+        ObjectNode envelope = codec.envelope(rendered(env, result));
+        if (recorder != null) {
+            recorder.step(sessionId, env, action, envelope, took);
+        }
+        return envelope;
     }
 
     public JsonNode state(Environment<?, ?, ?> env) {
