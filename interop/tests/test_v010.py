@@ -280,3 +280,34 @@ def test_rubric_rewards_reach_the_upstream_client_where_the_reference_puts_them(
     assert mine == theirs
     rewards = [r[0] for r in mine]
     assert -0.1 in rewards or rewards[-1] == 0.0
+
+
+# --- openenv collect: a dataset trainers load as it is --------------------------------------------------
+
+@pytest.mark.skipif(not ON_010, reason="0.10's collect layout; datasets is installed with the 0.10 suite")
+def test_a_100_episode_collect_run_loads_with_datasets_and_upstreams_serializer(tmp_path, py_echo):
+    datasets = pytest.importorskip("datasets")
+    from conftest import _jar, _java
+    from openenv.core.harness.collect import RolloutSerializer
+
+    out = tmp_path / "connect4"
+    run = subprocess.run([_java(), "-jar", _jar(), "collect", "connect4", "--episodes", "100", "--policy", "random",
+                          "--output", str(out)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    ds = datasets.load_dataset("json", data_files=str(out / "results.jsonl"), split="train")
+    assert ds.num_rows == 100
+    assert {"episode_id", "messages", "reward", "done", "tool_trace", "metrics"} <= set(ds.column_names)
+    first = ds[0]
+    assert [m["role"] for m in first["messages"][:3]] == ["system", "user", "assistant"]
+    assert json.loads(first["messages"][2]["content"])["column"] in range(7)
+    assert all(row["done"] for row in ds)
+    assert len(RolloutSerializer(out).collected_episode_ids()) == 100  # upstream's own reader accepts the file
+    assert json.loads((out / "metadata.json").read_text())["num_episodes_requested"] == 100
+
+    # Any server: the upstream library's echo, by URL, with the scripted policy.
+    echo_out = tmp_path / "echo"
+    run = subprocess.run([_java(), "-jar", _jar(), "collect", py_echo.base_url, "--episodes", "3", "--policy", "scripted",
+                          "--max-steps", "4", "--output", str(echo_out)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    echo = datasets.load_dataset("json", data_files=str(echo_out / "results.jsonl"), split="train")
+    assert echo.num_rows == 3 and echo[0]["metrics"]["steps"] == 4
