@@ -206,6 +206,43 @@ class WebInterfaceBrowserTest {
         browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
     }
 
+    /** The replay page steps through a file the server recorded (OPENENV_RECORD_DIR), pictures included. */
+    @Test
+    void replayStepsThroughARecordedTrajectory(@org.junit.jupiter.api.io.TempDir Path records) throws Exception {
+        var type = dev.openenv.core.EnvironmentType.of("connect4", dev.openenv.envs.connect4.ConnectFourEnvironment.Drop.class,
+                dev.openenv.envs.connect4.ConnectFourEnvironment.Board.class, dev.openenv.envs.connect4.ConnectFourEnvironment.GameState.class);
+        try (EnvServer recording = EnvServer.builder(dev.openenv.envs.connect4.ConnectFourEnvironment::new).types(type)
+                .config(config(LocalServers.local(), 2)).record(records).start()) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            for (String[] call : new String[][] {{"/reset", "{\"seed\":4,\"render\":true}"}, {"/step", "{\"action\":{\"column\":3}}"},
+                    {"/step", "{\"action\":{\"column\":2}}"}, {"/step", "{\"action\":{\"column\":4}}"}}) {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(recording.baseUrl() + call[0]))
+                        .header("content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(call[1])).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+            browser.open(recording.baseUrl() + "/web/replay.html");
+        }
+        Path file;
+        try (var listed = Files.list(records)) {
+            file = listed.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        browser.driver.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
+        browser.waitFor(d -> "1".equals(d.findElement(By.tagName("body")).getAttribute("data-episodes")));
+        assertThat(browser.byId("position").getText()).isEqualTo("0 / 3");
+        String start = browser.driver.findElement(By.cssSelector("#picture img")).getAttribute("src");
+        browser.byId("next").click();
+        browser.byId("next").click();
+        assertThat(browser.byId("position").getText()).isEqualTo("2 / 3");
+        assertThat(browser.byId("action").getText()).contains("\"column\": 2");
+        assertThat(browser.driver.findElement(By.cssSelector("#picture img")).getAttribute("src")).isNotEqualTo(start);
+        browser.byId("last").click();
+        assertThat(browser.byId("position").getText()).isEqualTo("3 / 3");
+        Path shot = Path.of("target", "screenshots", "web-replay.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, browser.driver.getScreenshotAs(OutputType.BYTES));
+    }
+
     @Test
     void mcpEnvironmentShowsToolsAsForms() {
         serve("echo-mcp", 4);
