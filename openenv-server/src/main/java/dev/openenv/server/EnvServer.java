@@ -17,6 +17,7 @@ import dev.openenv.server.session.SessionManager;
 import dev.openenv.server.web.WebInterface;
 import dev.openenv.server.ws.Connection;
 import dev.openenv.server.ws.Heartbeat;
+import dev.openenv.server.ws.WholeFrameUpgrader;
 import dev.openenv.server.ws.WsFrames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -68,6 +69,7 @@ public final class EnvServer implements AutoCloseable {
             new WebInterface().register(routing);
         }
         HttpEndpoints.registerNotFound(routing);
+        WsConfig ws = WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build();
         this.webServer = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
@@ -78,7 +80,9 @@ public final class EnvServer implements AutoCloseable {
                 // Helidon leaves Nagle on. An HTTP response is written as headers then body, and the
                 // body then waits for the client's delayed ACK: 40 ms per keep-alive request.
                 .connectionOptions(o -> o.tcpNoDelay(true))
-                .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
+                .addProtocol(ws)
+                // Helidon's own upgrade reads a large frame in quadratic time (WholeFrameUpgrader).
+                .addConnectionSelector(WholeFrameUpgrader.selector(ws))
                 .routing(routing)
                 .addRouting(WsRouting.builder()
                         .endpoint("/ws", () -> new Connection(sessions, heartbeat, wsFrames, codec))
