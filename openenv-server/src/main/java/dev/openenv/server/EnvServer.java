@@ -58,7 +58,7 @@ public final class EnvServer implements AutoCloseable {
                 });
         McpRpc rpc = new McpRpc(sessions, codec, type.name());
         EnvironmentRunner runner = new EnvironmentRunner(type, codec);
-        this.heartbeat = new Heartbeat(config.pingInterval());
+        this.heartbeat = new Heartbeat(config.pingInterval(), Heartbeat.sendTimeoutFor(config.pingInterval()));
         var wsFrames = new WsFrames(runner, codec, config.stepTimeout(), rpc);
         var mcpFrames = new McpFrames(rpc, codec);
         HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode());
@@ -85,8 +85,8 @@ public final class EnvServer implements AutoCloseable {
                 .addConnectionSelector(WholeFrameUpgrader.selector(ws))
                 .routing(routing)
                 .addRouting(WsRouting.builder()
-                        .endpoint("/ws", () -> new Connection(sessions, heartbeat, wsFrames, codec))
-                        .endpoint("/mcp", () -> new Connection(sessions, heartbeat, mcpFrames, codec)))
+                        .endpoint("/ws", () -> new Connection(sessions, heartbeat, wsFrames, codec, config.maxMessageBytes()))
+                        .endpoint("/mcp", () -> new Connection(sessions, heartbeat, mcpFrames, codec, config.maxMessageBytes())))
                 .build();
     }
 

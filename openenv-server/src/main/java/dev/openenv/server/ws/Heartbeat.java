@@ -9,17 +9,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Watches every open WebSocket {@link Connection} from one timer thread: pings the quiet ones and drops
- * those whose peer stopped answering ({@link Connection#check}). The timer never waits on a session, so
- * a step in progress cannot delay it.
+ * those whose peer stopped answering or reading ({@link Connection#check}). The timer never waits on a
+ * session and never writes to a socket (connections hand their writes to their own writer thread), so
+ * neither a step in progress nor a peer that stopped reading can delay it.
  */
 public final class Heartbeat implements AutoCloseable {
     private final Duration pingInterval;
+    private final Duration sendTimeout;
     private final Set<Connection> watched = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer;
 
-    /** @param pingInterval the ping period; zero turns pings off (lost readers are still noticed) */
-    public Heartbeat(Duration pingInterval) {
+    /**
+     * @param pingInterval the ping period; zero turns pings off (lost readers are still noticed)
+     * @param sendTimeout  how long one send to a peer may block before the peer is dropped as not reading
+     */
+    public Heartbeat(Duration pingInterval, Duration sendTimeout) {
         this.pingInterval = pingInterval;
+        this.sendTimeout = sendTimeout;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "openenv-ws-heartbeat");
             t.setDaemon(true);
@@ -31,6 +37,23 @@ public final class Heartbeat implements AutoCloseable {
 
     Duration pingInterval() {
         return pingInterval;
+    }
+
+    Duration sendTimeout() {
+        return sendTimeout;
+    }
+
+    /**
+     * The send timeout that goes with {@code pingInterval}: the liveness window (two ping periods, at
+     * least a second), or 60 s when pings are off. A peer that reads nothing for that long is as gone as
+     * one that answers nothing.
+     */
+    public static Duration sendTimeoutFor(Duration pingInterval) {
+        if (pingInterval.isZero()) {
+            return Duration.ofSeconds(60);
+        }
+        Duration window = pingInterval.multipliedBy(2);
+        return window.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : window;
     }
 
     void watch(Connection c) {
