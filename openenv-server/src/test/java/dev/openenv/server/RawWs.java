@@ -51,6 +51,7 @@ final class RawWs implements AutoCloseable {
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
+        socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(30_000);
         RawWs ws = new RawWs(socket);
