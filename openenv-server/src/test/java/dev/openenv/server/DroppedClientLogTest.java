@@ -76,6 +76,26 @@ class DroppedClientLogTest {
                 s.setSoLinger(true, 0);   // reset, before the answer
             }
         }
+        for (int i = 0; i < 5; i++) {
+            var ws = RawWs.open(server.port(), "/ws");
+            ws.sendText(step);
+            ws.send(0x8, true, new byte[] {0x03, (byte) 0xE8});   // close frame while the step runs
+            ws.close();
+        }
+        for (int i = 0; i < 5; i++) {
+            var ws = RawWs.open(server.port(), "/ws");
+            ws.sendHeader(RawWs.TEXT, true, 1000);   // half a frame, then gone
+            ws.stream(new byte[100], 0, 100);
+            ws.flush();
+            ws.close();
+        }
+        for (int i = 0; i < 5; i++) {
+            try (Socket s = new Socket("127.0.0.1", server.port())) {   // half a body, then gone
+                s.getOutputStream().write(("POST /step HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{\"action\":{").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            }
+        }
         Await.until("every session ended", () -> server.activeSessions() == 0);
         Thread.sleep(800);   // the held steps finish and try to answer the vanished clients
         List<String> traces = records.stream().filter(r -> r.getThrown() != null)
