@@ -96,6 +96,14 @@ class DroppedClientLogTest {
                 s.getOutputStream().flush();
             }
         }
+        for (int i = 0; i < 300; i++) {   // a request, then a reset while (or before) it is answered
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+                s.getOutputStream().write(("POST /reset HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.setSoLinger(true, 0);
+            }
+        }
         Await.until("every session ended", () -> server.activeSessions() == 0);
         Thread.sleep(800);   // the held steps finish and try to answer the vanished clients
         List<String> traces = records.stream().filter(r -> r.getThrown() != null)
