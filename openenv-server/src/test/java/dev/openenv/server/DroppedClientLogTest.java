@@ -55,6 +55,17 @@ class DroppedClientLogTest {
     }
 
     @Test
+    void theStartupLineStatesTheAddressActuallyBound() {
+        records.clear();
+        try (EnvServer server = EnvServer.builder(dev.openenv.envs.echo.EchoEnvironment::new)
+                .config(c -> c.withHost("0.0.0.0").withPort(0)).start()) {
+            List<String> lines = records.stream().map(LogRecord::getMessage).filter(m -> m != null && m.contains("listening on")).toList();
+            assertThat(lines).singleElement().asString()
+                    .contains("0.0.0.0:" + server.port() + " (all interfaces)").doesNotContain("127.0.0.1");
+        }
+    }
+
+    @Test
     void clientsDroppingMidStepLogNoStackTraces() throws Exception {
         EnvServer server = servers.start(FaultEnvironment::new, WireTypes.FAULT, c -> c.withMaxConcurrentEnvs(8));
         records.clear();
