@@ -22,6 +22,7 @@ import dev.openenv.server.ws.WsFrames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -156,6 +157,7 @@ public final class EnvServer implements AutoCloseable {
     @Override
     public void close() {
         sessions.close();
+        heartbeat.awaitWrites(Duration.ofSeconds(2)); // each client told SESSION_ERROR before its socket closes
         heartbeat.close();
         listener.close();
     }

@@ -326,6 +326,7 @@ public final class Connection implements WsListener {
             }
             draining = true;
         }
+        heartbeat.writer(true);
         Thread.ofVirtual().name("openenv-ws-writer").start(this::drain);
     }
 
@@ -336,6 +337,7 @@ public final class Connection implements WsListener {
                 next = outbox.poll();
                 if (next == null) {
                     draining = false;
+                    heartbeat.writer(false);
                     return;
                 }
             }

@@ -17,6 +17,7 @@ public final class Heartbeat implements AutoCloseable {
     private final Duration pingInterval;
     private final Duration sendTimeout;
     private final Set<Connection> watched = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger writing = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService timer;
 
     /**
@@ -71,6 +72,31 @@ public final class Heartbeat implements AutoCloseable {
                 c.check(now);
             } catch (RuntimeException e) {
                 System.getLogger(Heartbeat.class.getName()).log(System.Logger.Level.WARNING, "liveness check failed", e);
+            }
+        }
+    }
+
+    /** A connection's writer started (true) or finished (false). */
+    void writer(boolean started) {
+        if (started) {
+            writing.incrementAndGet();
+        } else {
+            writing.decrementAndGet();
+        }
+    }
+
+    /**
+     * Waits up to {@code max} for every connection's queued writes (such as the {@code SESSION_ERROR} of a
+     * server shutting down) to be sent, so that closing the listener does not cut them off.
+     */
+    public void awaitWrites(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (writing.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }
