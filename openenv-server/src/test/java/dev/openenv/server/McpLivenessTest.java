@@ -41,8 +41,9 @@ class McpLivenessTest {
             }
         }
         System.out.printf("200 /mcp connect/drop cycles in %d ms, %d refused%n", (System.nanoTime() - start) / 1_000_000, refused);
-        // Two slots, one connection at a time: a slot freed "eventually" refuses the next connections.
-        assertThat(refused).as("connections refused for want of a slot").isLessThanOrEqualTo(2);
+        // Two slots, one connection at a time: a slot held until a heartbeat look (up to 5 s) refused nearly
+        // every next connection; freed as the reader ends, a few lose the race on a loaded machine.
+        assertThat(refused).as("connections refused for want of a slot").isLessThan(20);
         Await.until("every slot free", () -> server.activeSessions() == 0);
     }
 

@@ -168,8 +168,9 @@ public final class Connection implements WsListener {
                 case Dialect.Reply.Send send -> send(ws, send.frame());
                 case Dialect.Reply.Silence silence -> { }
                 case Dialect.Reply.Hangup hangup -> {
-                    end(hangup.reason());
+                    // Closed first, ended after: a close that blocks is still watched by the send timeout.
                     timedSend(() -> ws.close(1000, ""));
+                    end(hangup.reason());
                 }
             }
         } finally {
@@ -216,8 +217,8 @@ public final class Connection implements WsListener {
         partialBytes = 0;
         LOG.log(System.Logger.Level.INFO, "session " + sessionId() + ": message of more than " + maxMessageBytes
                 + " bytes (in fragments); closing with 1009");
+        timedSend(() -> ws.close(WsCloseCodes.TOO_BIG, "Message too big")); // watched: before end()
         end("message too big");
-        timedSend(() -> ws.close(WsCloseCodes.TOO_BIG, "Message too big"));
         ws.terminate(); // throws: Helidon then closes the socket instead of reading the rest of the flood
     }
 
