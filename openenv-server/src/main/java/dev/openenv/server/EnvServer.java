@@ -12,6 +12,7 @@ import dev.openenv.server.http.HttpEndpoints;
 import dev.openenv.server.mcp.McpFrames;
 import dev.openenv.server.mcp.McpHttpEndpoint;
 import dev.openenv.server.mcp.McpRpc;
+import dev.openenv.server.recording.Recorder;
 import dev.openenv.server.session.EnvironmentRunner;
 import dev.openenv.server.session.SessionManager;
 import dev.openenv.server.web.WebInterface;
@@ -47,6 +48,7 @@ public final class EnvServer implements AutoCloseable {
     private final SessionManager sessions;
     private final Heartbeat heartbeat;
     private final ServerConfig config;
+    private final Recorder recorder; // null unless episodes are recorded
 
     private EnvServer(Builder<?, ?, ?> b) {
         this.config = b.config;
@@ -59,7 +61,8 @@ public final class EnvServer implements AutoCloseable {
                     }
                 });
         McpRpc rpc = new McpRpc(sessions, codec, type.name());
-        EnvironmentRunner runner = new EnvironmentRunner(type, codec);
+        this.recorder = b.recordDir == null ? null : new Recorder(b.recordDir, b.recordFileBytes);
+        EnvironmentRunner runner = new EnvironmentRunner(type, codec, recorder);
         this.heartbeat = new Heartbeat(config.pingInterval(), Heartbeat.sendTimeoutFor(config.pingInterval()));
         var wsFrames = new WsFrames(runner, codec, config.stepTimeout(), rpc);
         var mcpFrames = new McpFrames(rpc, codec);
@@ -160,6 +163,9 @@ public final class EnvServer implements AutoCloseable {
         heartbeat.awaitWrites(Duration.ofSeconds(2)); // each client told SESSION_ERROR before its socket closes
         heartbeat.close();
         listener.close();
+        if (recorder != null) {
+            recorder.close();
+        }
     }
 
     private static EnvironmentType<?, ?, ?> probeType(Supplier<? extends Environment<?, ?, ?>> factory) {
@@ -176,9 +182,44 @@ public final class EnvServer implements AutoCloseable {
         private final Supplier<? extends Environment<A, O, S>> factory;
         private EnvironmentType<A, O, S> type;
         private ServerConfig config = ServerConfig.fromEnvironment(System.getenv());
+        private java.nio.file.Path recordDir = recordDirFrom(System.getenv());
+        private long recordFileBytes = recordFileBytesFrom(System.getenv());
 
         private Builder(Supplier<? extends Environment<A, O, S>> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        /**
+         * Records every episode (each reset and step, with ids, timing, observation, reward) as JSON Lines
+         * in {@code dir}, off the step path, a new file every {@code maxFileBytes}. The default comes from
+         * {@code OPENENV_RECORD_DIR} and {@code OPENENV_RECORD_MAX_MB} (64); {@code null} turns it off.
+         */
+        public Builder<A, O, S> record(java.nio.file.Path dir, long maxFileBytes) {
+            this.recordDir = dir;
+            this.recordFileBytes = maxFileBytes;
+            return this;
+        }
+
+        /** {@link #record(java.nio.file.Path, long)} with files of at most 64 MiB. */
+        public Builder<A, O, S> record(java.nio.file.Path dir) {
+            return record(dir, 64L << 20);
+        }
+
+        private static java.nio.file.Path recordDirFrom(java.util.Map<String, String> env) {
+            String dir = env.get("OPENENV_RECORD_DIR");
+            return dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir.strip());
+        }
+
+        private static long recordFileBytesFrom(java.util.Map<String, String> env) {
+            String mb = env.get("OPENENV_RECORD_MAX_MB");
+            if (mb == null || mb.isBlank()) {
+                return 64L << 20;
+            }
+            try {
+                return Long.parseLong(mb.strip()) << 20;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("OPENENV_RECORD_MAX_MB must be an integer, got '" + mb + "'", e);
+            }
         }
 
         /** The wire types, so the server need not build an instance to learn them. */
