@@ -207,9 +207,9 @@ public final class HttpEndpoints {
             work.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            HttpErrors.send(res, new Failure.SessionFailed("Server is shutting down"), codec);
+            HttpErrors.sendUnlessGone(res, new Failure.SessionFailed("Server is shutting down"), codec);
         } catch (Exception e) {
-            HttpErrors.send(res, Failure.of(e), codec);
+            HttpErrors.sendUnlessGone(res, Failure.of(e), codec);
         }
     }
 
