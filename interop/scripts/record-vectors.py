@@ -9,6 +9,7 @@ are recorded here.
     interop/target/venv/bin/python interop/scripts/record-vectors.py
 """
 
+import contextlib
 import json
 import os
 import socket
@@ -59,12 +60,80 @@ def ws_frames(url: str, messages, volatile_per_reply):
     return frames
 
 
-def write(name: str, description: str, record: dict) -> None:
+def write(name: str, description: str, record: dict, server: str = "py_echo_server.py") -> None:
     record = {"format": 1, "name": name, "description": description,
-              "recorded_from": "openenv==0.10.0, interop/servers/py_echo_server.py", **record}
+              "recorded_from": f"openenv==0.10.0, interop/servers/{server}", **record}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
     print("wrote", name)
+
+
+@contextlib.contextmanager
+def serving(script: str):
+    """Runs one of interop/servers/*.py on a free port; yields its base URL."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, str(HERE / "servers" / script), "--port", str(port)],
+                              env={**os.environ, "MAX_CONCURRENT_ENVS": "8"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/health").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def rpc(client: httpx.Client, body, volatile=()):
+    return http_exchange(client, "POST", "/mcp", body, volatile)
+
+
+def record_mcp() -> None:
+    """0.10's MCP shapes (FastMCP 3): camelCase tool listings, call results' meta, pydantic message texts."""
+    server = "py_mcp_echo_server.py"
+    with serving(server) as base, httpx.Client(base_url=base, timeout=10) as c:
+        write("v010-mcp-tools-list", "JSON-RPC tools/list: camelCase inputSchema/outputSchema, null title, FastMCP's meta",
+              {"transport": "http", "exchanges": [
+                  # the Java echo-mcp returns a record where the Python one returns a dict: only that schema differs
+                  rpc(c, {"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, volatile=["/result/tools/1/outputSchema"])]},
+              server)
+        write("v010-mcp-tools-call", "JSON-RPC tools/call results: meta null for an object, fastmcp.wrap_result for a wrapped value",
+              {"transport": "http", "exchanges": [
+                  rpc(c, {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+                          "params": {"name": "echo_message", "arguments": {"message": "hi"}}}),
+                  rpc(c, {"jsonrpc": "2.0", "id": "s", "method": "tools/call",
+                          "params": {"name": "echo_with_length", "arguments": {"message": "héllo ✓"}}})]},
+              server)
+        write("v010-mcp-invalid-requests", "-32600 carries pydantic's ValidationError text for JsonRpcRequest",
+              {"transport": "http", "exchanges": [
+                  rpc(c, {"id": 4, "method": "tools/list"}),
+                  rpc(c, {}),
+                  rpc(c, {"jsonrpc": "1.0", "id": 4, "method": "tools/list", "extra": {"a": [1, 2.5, True, None, "x"]}}),
+                  rpc(c, {"jsonrpc": "2.0", "id": 4.5, "method": 3, "params": [1]}),
+                  rpc(c, {"jsonrpc": "2.0", "id": [1], "method": None, "params": None}),
+                  rpc(c, {"jsonrpc": "2.0", "id": 4, "method": "tools/list", "params": {"x": "y" * 80}, "zz": "z" * 80})]},
+              server)
+        write("v010-mcp-tool-bad-arguments", "tools/call with bad arguments: -32603 with FastMCP's call[tool] validation text",
+              {"transport": "http", "exchanges": [
+                  rpc(c, {"jsonrpc": "2.0", "id": 6, "method": "tools/call",
+                          "params": {"name": "echo_message", "arguments": {"message": 3}}}),
+                  rpc(c, {"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                          "params": {"name": "echo_message", "arguments": {}}}),
+                  rpc(c, {"jsonrpc": "2.0", "id": 8, "method": "tools/call",
+                          "params": {"name": "echo_message", "arguments": {"message": "x", "extra": "y"}}})]},
+              server)
+        write("v010-http-step-tool-calls", "the step path: list_tools keeps snake_case input_schema; a bad call's error text",
+              {"transport": "http", "exchanges": [
+                  http_exchange(c, "POST", "/step", {"action": {"type": "list_tools"}}),
+                  http_exchange(c, "POST", "/step", {"action": {"type": "call_tool", "tool_name": "echo_message",
+                                                                "arguments": {"message": "hi"}}}),
+                  http_exchange(c, "POST", "/step", {"action": {"type": "call_tool", "tool_name": "echo_message",
+                                                                "arguments": {"message": 3}}})]},
+              server)
 
 
 def main() -> None:
@@ -107,3 +176,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    record_mcp()

@@ -9,9 +9,10 @@ echo_with_length(message); every step counts.
 import argparse
 import os
 import uuid
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import uvicorn
+from pydantic import Field
 from fastmcp import FastMCP
 from openenv.core.env_server import Observation, State, create_fastapi_app
 from openenv.core.env_server.mcp_environment import MCPEnvironment
@@ -25,12 +26,12 @@ class EchoEnvironment(MCPEnvironment):
         mcp = FastMCP("echo_env")
 
         @mcp.tool
-        def echo_message(message: str) -> str:
+        def echo_message(message: Annotated[str, Field(description="The message to echo back")]) -> str:
             """Echo back the provided message."""
             return message
 
         @mcp.tool
-        def echo_with_length(message: str) -> dict:
+        def echo_with_length(message: Annotated[str, Field(description="The message to echo back")]) -> dict:
             """Echo back the message with its length."""
             return {"message": message, "length": len(message)}
 

@@ -12,7 +12,11 @@ abstract sealed class SessionClient implements AutoCloseable permits EnvClient, 
 
     /** Opens a session with the server at {@code baseUrl}; {@code started}, when not null, is stopped on {@link #close()}. */
     SessionClient(String baseUrl, ClientOptions options, RunningEnv started) {
-        this.core = new ClientCore(baseUrl, options, started);
+        this(new ClientCore(baseUrl, options, started));
+    }
+
+    SessionClient(ClientCore core) {
+        this.core = core;
     }
 
     /** Ends the current session (if any is left) and opens a new one: a new episode, so reset next. */

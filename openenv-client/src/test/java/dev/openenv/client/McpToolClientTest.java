@@ -41,4 +41,42 @@ class McpToolClientTest {
             assertThat(generic.state()).containsEntry("step_count", 0);
         }
     }
+
+    @Test
+    void aProductionServerIsReachedOverJsonRpcWithTheWebSocketAttachedToTheSameSession() {
+        var server = servers.start(EchoMcpEnvironment::new, WireTypes.ECHO_MCP,
+                c -> c.withMaxConcurrentEnvs(2).withMode(dev.openenv.server.ServerMode.PRODUCTION));
+        try (var tools = McpToolClient.connect(server.baseUrl())) {
+            assertThat(tools.path()).isEqualTo(McpToolClient.Path.JSON_RPC);
+            assertThat(server.activeSessions()).as("one session: created over /mcp, spoken for by the WebSocket").isEqualTo(1);
+            tools.reset();
+            assertThat(tools.listTools()).extracting(McpToolClient.ToolInfo::name).containsExactly("echo_message", "echo_with_length");
+            assertThat(tools.listTools().get(0).inputSchema()).containsEntry("required", java.util.List.of("message"));
+            assertThat(tools.call("echo_message", Map.of("message", "Hi"))).isEqualTo("Hi");
+            var call = tools.callWithResult("echo_with_length", Map.of("message", "héllo"));
+            assertThat(call.value()).isEqualTo(Map.of("message", "héllo", "length", 5));
+            assertThat(call.reward()).as("not a step: no reward").isNull();
+            assertThatThrownBy(() -> tools.call("nope", Map.of())).isInstanceOfSatisfying(ToolCallException.class,
+                    e -> assertThat(e.errorType()).isEqualTo("tool_not_found"));
+            assertThatThrownBy(() -> tools.call("echo_message", Map.of("message", 3))).isInstanceOfSatisfying(ToolCallException.class,
+                    e -> assertThat(e.getMessage()).contains("Input should be a valid string"));
+            tools.reconnect();
+            assertThat(server.activeSessions()).as("reconnect renews the session, it does not add one").isEqualTo(1);
+            assertThat(tools.call("echo_message", Map.of("message", "again"))).isEqualTo("again");
+        }
+        dev.openenv.server.testing.Await.until("the /mcp session is closed with the client", () -> server.activeSessions() == 0);
+    }
+
+    @Test
+    void theStepPathIsChosenForASimulationServerAndJsonRpcCanBeAskedFor() {
+        var server = servers.start(EchoMcpEnvironment::new, WireTypes.ECHO_MCP, LocalServers.sessions(2));
+        try (var step = McpToolClient.connect(server.baseUrl())) {
+            assertThat(step.path()).isEqualTo(McpToolClient.Path.STEP);
+        }
+        try (var rpc = McpToolClient.connect(server.baseUrl(), ClientOptions.defaults(), McpToolClient.Path.JSON_RPC)) {
+            assertThat(rpc.path()).isEqualTo(McpToolClient.Path.JSON_RPC);
+            assertThat(rpc.call("echo_message", Map.of("message", "Hi"))).isEqualTo("Hi");
+        }
+        dev.openenv.server.testing.Await.until("every session closed", () -> server.activeSessions() == 0);
+    }
 }

@@ -15,6 +15,7 @@ import dev.openenv.core.protocol.ServerMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,15 +51,26 @@ public final class ClientCore implements AutoCloseable {
     private final URI httpBase;
     private final ClientOptions options;
     private final RunningEnv started; // null unless the client started its server: stopped on close
+    private final McpHttpSession attached; // null unless the WebSocket speaks for a session held over /mcp
     private final WireCodec codec = WireCodec.standard();
     private Wire wire; // guarded by this
     private boolean closed; // guarded by this
 
     /** Connects to {@code baseUrl}; {@code started}, when not null, is the server to stop on {@link #close()}. */
     public ClientCore(String baseUrl, ClientOptions options, RunningEnv started) {
-        this.httpBase = httpBase(baseUrl);
+        this(httpBase(baseUrl), options, started, null);
+    }
+
+    /**
+     * Connects a WebSocket that speaks for {@code attached}, a session held over {@code /mcp}
+     * ({@code /ws?session_id=…}), as 0.10's production MCP client does; {@link #close()} ends that
+     * session after the WebSocket, {@link #reconnect()} renews it.
+     */
+    public ClientCore(URI httpBase, ClientOptions options, RunningEnv started, McpHttpSession attached) {
+        this.httpBase = httpBase;
         this.options = options;
         this.started = started;
+        this.attached = attached;
         this.wire = open();
     }
 
@@ -93,6 +105,39 @@ public final class ClientCore implements AutoCloseable {
 
     private <O> CompletableFuture<StepResult<O>> observe(ClientMessage message, Function<JsonNode, O> observation) {
         return envelope(message).thenApply(env -> result(env, observation));
+    }
+
+    /**
+     * Forks this client's session ({@code openenv/session/fork}, an extension of ours): {@code count} new
+     * server sessions continuing the current episode; returns their ids.
+     */
+    public List<String> fork(int count) {
+        ObjectNode request = JsonNodeFactory.instance.objectNode().put("jsonrpc", "2.0").put("id", 1).put("method", "openenv/session/fork");
+        request.putObject("params").put("count", count);
+        JsonNode reply = await(wire().send(new ClientMessage.Mcp(request)).thenApply(r -> switch (r) {
+            case ServerMessage.Mcp m -> m.response();
+            case ServerMessage.Error e -> throw exception(e);
+            case ServerMessage.Observation o -> throw unexpected("mcp", r);
+            case ServerMessage.State st -> throw unexpected("mcp", r);
+        }));
+        if (reply.has("error")) {
+            throw new EnvClientException("fork failed: " + reply.path("error").path("message").asString("unknown error")
+                    + " (JSON-RPC " + reply.path("error").path("code").asInt() + ")");
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        reply.path("result").path("session_ids").forEach(id -> ids.add(id.asString()));
+        return ids;
+    }
+
+    /** A client core for a forked session: its WebSocket attached to {@code sessionId}, which closing ends. */
+    public ClientCore forked(String sessionId) {
+        McpHttpSession session = McpHttpSession.adopt(httpBase, options, sessionId);
+        try {
+            return new ClientCore(httpBase, options, null, session);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
     }
 
     /** Asks for the state; completes with it as JSON. */
@@ -185,6 +230,10 @@ public final class ClientCore implements AutoCloseable {
     }
 
     private Wire open() {
+        if (attached != null) {
+            return WebSocketWire.connect(options, SharedHttp.CLIENT, URI.create(webSocketUri(httpBase) + "?session_id="
+                    + java.net.URLEncoder.encode(attached.id(), java.nio.charset.StandardCharsets.UTF_8)));
+        }
         return options.transport() == ClientOptions.Transport.HTTP
                 ? new HttpWire(options, SharedHttp.CLIENT, httpBase)
                 : WebSocketWire.connect(options, SharedHttp.CLIENT, webSocketUri(httpBase));
@@ -203,6 +252,9 @@ public final class ClientCore implements AutoCloseable {
             throw new EnvClientException("Client is closed");
         }
         wire.close();
+        if (attached != null) {
+            attached.renew();
+        }
         wire = open();
     }
 
@@ -245,10 +297,16 @@ public final class ClientCore implements AutoCloseable {
             last = wire;
         }
         try {
-            last.close();
+            last.close(); // detach first: the server refuses to close a session a WebSocket still speaks for
         } finally {
-            if (started != null) {
-                started.close();
+            try {
+                if (attached != null) {
+                    attached.close();
+                }
+            } finally {
+                if (started != null) {
+                    started.close();
+                }
             }
         }
     }

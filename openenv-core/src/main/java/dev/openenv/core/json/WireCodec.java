@@ -171,7 +171,7 @@ public final class WireCodec {
                 o.set("ctx", toTree(e.ctx()));
             }
             if (withUrl) {
-                o.put("url", "https://errors.pydantic.dev/2.13/v/" + e.type());
+                o.put("url", e.url());
             }
         }
         return list;

@@ -1,5 +1,6 @@
 package dev.openenv.core.mcp;
 
+import dev.openenv.core.Default;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -7,4 +8,5 @@ import tools.jackson.databind.JsonNode;
  * ({@code content}, {@code structured_content}, {@code meta}, {@code data}, {@code is_error}) on success,
  * {@code error} says why the call could not be made.
  */
-public record CallToolObservation(String toolName, JsonNode result, ToolError error) implements McpObservation {}
+public record CallToolObservation(String toolName, @Default("null") JsonNode result, @Default("null") ToolError error)
+        implements McpObservation {}

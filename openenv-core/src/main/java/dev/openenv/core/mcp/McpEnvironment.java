@@ -57,7 +57,16 @@ public abstract class McpEnvironment<S extends State> implements Environment<Mcp
 
     /** Registers a tool for one mode; the same name may have one implementation per mode. */
     protected final <P extends Record> void tool(String name, String description, Class<P> params, Function<P, ?> handler, ToolMode mode) {
-        tools.add(tools.recordTool(name, description, params, handler, mode));
+        tools.add(tools.recordTool(name, description, params, null, handler, mode));
+    }
+
+    /**
+     * Registers a tool offered in both modes that declares its result type, so {@code tools/list} shows
+     * the result's schema ({@code outputSchema}) as FastMCP does for an annotated return type.
+     */
+    protected final <P extends Record, R> void tool(String name, String description, Class<P> params, Class<R> result,
+                                                    Function<P, ? extends R> handler) {
+        tools.add(tools.recordTool(name, description, params, result, handler, ToolMode.BOTH));
     }
 
     /** Tells the environment which server mode it runs in (the server calls this once, before any call). */
@@ -74,7 +83,8 @@ public abstract class McpEnvironment<S extends State> implements Environment<Mcp
 
     /** The tools offered in the current mode. */
     public final List<Tool> listTools() {
-        return tools.visible(mode).stream().map(e -> new Tool(e.name(), e.description(), e.inputSchema().deepCopy())).toList();
+        return tools.visible(mode).stream().map(e -> new Tool(e.name(), e.description(), e.inputSchema().deepCopy(),
+                e.outputSchema() == null ? null : e.outputSchema().deepCopy())).toList();
     }
 
     /**

@@ -22,7 +22,8 @@ final class ToolRegistry {
     static final Set<String> RESERVED = Set.of("reset", "step", "state", "close");
 
     /** One registered tool. {@code invoke} binds JSON arguments and calls the handler. */
-    record Entry(String name, String description, ObjectNode inputSchema, ToolMode mode, Function<JsonNode, Object> invoke) {}
+    record Entry(String name, String description, ObjectNode inputSchema, ObjectNode outputSchema, ToolMode mode,
+                 Function<JsonNode, Object> invoke) {}
 
     private final Map<String, List<Entry>> byName = new LinkedHashMap<>();
     private final WireCodec codec = WireCodec.standard();
@@ -68,9 +69,11 @@ final class ToolRegistry {
                         "Tool '" + name + "' not available in " + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode")));
     }
 
-    <P extends Record> Entry recordTool(String name, String description, Class<P> params, Function<P, ?> handler, ToolMode mode) {
+    <P extends Record> Entry recordTool(String name, String description, Class<P> params, Class<?> result,
+                                        Function<P, ?> handler, ToolMode mode) {
         ObjectNode schema = argumentSchema(SchemaFactory.standard().schemaOf(params));
-        return new Entry(name, description, schema, mode, args -> handler.apply(bind(name, args, params)));
+        return new Entry(name, description, schema, result == null ? null : outputSchema(result), mode,
+                args -> handler.apply(bind(name, args, params)));
     }
 
     Entry methodTool(Object target, Method method, McpTool annotation) {
@@ -108,12 +111,43 @@ final class ToolRegistry {
                 throw new IllegalStateException(e);
             }
         };
-        return new Entry(name, annotation.description(), schema, annotation.mode(), invoke);
+        return new Entry(name, annotation.description(), schema, outputSchema(method.getReturnType()), annotation.mode(), invoke);
     }
 
+    /**
+     * The schema of a method tool's result as FastMCP 3 derives it from a return annotation: objects
+     * (records, maps) describe themselves; any other value is wrapped as {@code {"result": value}} and
+     * marked {@code x-fastmcp-wrap-result}; {@code void}, {@code Object} and raw JSON declare nothing.
+     */
+    private static ObjectNode outputSchema(Class<?> type) {
+        if (type == void.class || type == Void.class || type == Object.class || JsonNode.class.isAssignableFrom(type)) {
+            return null;
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return JsonNodeFactory.instance.objectNode().put("additionalProperties", true).put("type", "object");
+        }
+        ObjectNode schema = SchemaFactory.standard().schemaOf(type);
+        if (type.isRecord()) {
+            return schema;
+        }
+        schema.remove("title");
+        ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
+        wrapped.putObject("properties").set("result", schema);
+        wrapped.putArray("required").add("result");
+        wrapped.put("type", "object");
+        wrapped.put("x-fastmcp-wrap-result", true);
+        return wrapped;
+    }
+
+    /** An argument schema as FastMCP shows one: no titles, for the object or its properties. */
     private static ObjectNode argumentSchema(ObjectNode schema) {
         schema.remove("title");
         schema.remove("description");
+        schema.path("properties").forEach(p -> {
+            if (p instanceof ObjectNode o) {
+                o.remove("title");
+            }
+        });
         return schema;
     }
 
@@ -186,17 +220,13 @@ final class ToolRegistry {
 
     private record BoolArg(boolean value) {}
 
-    /** The reference's pydantic-style message for bad arguments, classified the way it does. */
+    /** The reference's pydantic message for bad arguments (FastMCP validates a call as {@code call[tool]}), classified as it does. */
     private static McpToolException invalid(String tool, List<ValidationError> errors) {
-        var sb = new StringBuilder().append(errors.size()).append(errors.size() == 1 ? " validation error" : " validation errors")
-                .append(" for call[").append(tool).append(']');
-        for (ValidationError e : errors) {
-            String type = e.type().equals("missing") ? "missing_argument" : e.type().equals("extra_forbidden") ? "unexpected_keyword_argument" : e.type();
-            String msg = type.equals("missing_argument") ? "Missing required argument"
-                    : type.equals("unexpected_keyword_argument") ? "Unexpected keyword argument" : e.msg();
-            sb.append('\n').append(String.join(".", e.loc().stream().map(String::valueOf).toList()))
-                    .append("\n  ").append(msg).append(" [type=").append(type).append(", input_value=").append(e.input()).append(']');
-        }
-        return new McpToolException(ToolError.classify(sb.toString()));
+        List<ValidationError> asCall = errors.stream().map(e -> switch (e.type()) {
+            case "missing" -> new ValidationError("missing_argument", e.loc(), "Missing required argument", e.input(), e.ctx());
+            case "extra_forbidden" -> new ValidationError("unexpected_keyword_argument", e.loc(), "Unexpected keyword argument", e.input(), e.ctx());
+            default -> e;
+        }).toList();
+        return new McpToolException(ToolError.classify(ValidationError.describe("call[" + tool + "]", asCall)));
     }
 }

@@ -8,8 +8,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Shapes a tool's return value as the reference's MCP call result:
  * {@code {"content":[{"type":"text","text":…,"annotations":null,"meta":null}],"structured_content":…,
- * "meta":{…},"data":…,"is_error":false}}. Objects are their own structured content; anything else is
- * wrapped as {@code {"result": value}}. {@code data} is the plain value, which the Python
+ * "meta":…,"data":…,"is_error":false}}. Objects are their own structured content ({@code meta} null);
+ * anything else is wrapped as {@code {"result": value}} and marked {@code "meta":{"fastmcp":{"wrap_result":true}}},
+ * as 0.10's FastMCP 3 does. {@code data} is the plain value, which the Python
  * {@code MCPToolClient.call_tool} returns.
  */
 final class ToolResults {
@@ -30,11 +31,12 @@ final class ToolResults {
         }
         if (data.isObject()) {
             result.set("structured_content", data);
+            result.putNull("meta");
         } else {
+            // FastMCP 3 (the reference's stack) marks a wrapped value so its clients unwrap it again.
             result.putObject("structured_content").set("result", data);
+            result.putObject("meta").putObject("fastmcp").put("wrap_result", true);
         }
-        // MCP's reserved key for who answered, where FastMCP puts it too.
-        result.putObject("meta").putObject("io.modelcontextprotocol/serverInfo").put("name", "openenv-java").put("version", "0.1.0");
         result.set("data", data);
         result.put("is_error", false);
         return result;

@@ -12,6 +12,7 @@ import com.github.victools.jsonschema.generator.SchemaVersion;
 import dev.openenv.core.Bounds;
 import dev.openenv.core.Default;
 import dev.openenv.core.EnvironmentType;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,8 @@ import tools.jackson.databind.JsonNode;
 import dev.openenv.core.json.WireNames;
 import dev.openenv.core.mcp.CallToolAction;
 import dev.openenv.core.mcp.CallToolObservation;
+import dev.openenv.core.mcp.EmptyObservation;
+import dev.openenv.core.mcp.ListToolsObservation;
 import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpObservation;
 import com.github.victools.jsonschema.generator.CustomDefinition;
@@ -47,6 +50,7 @@ public final class SchemaFactory {
                 .with(Option.DEFINITIONS_FOR_MEMBER_SUPERTYPES)
                 .without(Option.SCHEMA_VERSION_INDICATOR);
         config.forFields()
+                .withIgnoreCheck(f -> f.getAnnotationConsideringFieldAndGetter(com.fasterxml.jackson.annotation.JsonIgnore.class) != null)
                 .withPropertyNameOverrideResolver(SchemaFactory::wireName)
                 .withTitleResolver(f -> title(wireName(f)))
                 .withDescriptionResolver(f -> {
@@ -74,10 +78,41 @@ public final class SchemaFactory {
                     return d == null ? null : d.value();
                 })
                 .withPropertySorter((a, b) -> 0)
-                // A free-form JSON value (e.g. a tool's result) is any JSON.
-                .withCustomDefinitionProvider((javaType, context) -> JsonNode.class.isAssignableFrom(javaType.getErasedType())
-                        ? new CustomDefinition(context.getGeneratorConfig().createObjectNode()) : null);
+                // A free-form JSON value (e.g. a tool's result) is any JSON; a map is an open object; an
+                // enum is the values it is written as (its @JsonValue, e.g. lower case), not its constant names.
+                .withCustomDefinitionProvider((javaType, context) -> {
+                    Class<?> erased = javaType.getErasedType();
+                    if (JsonNode.class.isAssignableFrom(erased)) {
+                        return new CustomDefinition(context.getGeneratorConfig().createObjectNode(),
+                                CustomDefinition.DefinitionType.INLINE, CustomDefinition.AttributeInclusion.NO);
+                    }
+                    if (Map.class.isAssignableFrom(erased)) {
+                        ObjectNode map = context.getGeneratorConfig().createObjectNode().put("type", "object");
+                        map.set("additionalProperties", mapValues(javaType.getTypeParameters()));
+                        return new CustomDefinition(map, CustomDefinition.DefinitionType.INLINE, CustomDefinition.AttributeInclusion.NO);
+                    }
+                    if (erased.isEnum()) {
+                        ObjectNode e = context.getGeneratorConfig().createObjectNode().put("type", "string");
+                        var values = e.putArray("enum");
+                        for (Object constant : erased.getEnumConstants()) {
+                            values.add(dev.openenv.core.json.WireCodec.standard().toTree(constant).asString());
+                        }
+                        e.put("title", erased.getSimpleName());
+                        return new CustomDefinition(e, CustomDefinition.DefinitionType.INLINE, CustomDefinition.AttributeInclusion.NO);
+                    }
+                    return null;
+                });
         this.generator = new SchemaGenerator(config.build());
+    }
+
+    /** {@code additionalProperties} of a map: any JSON, or the JSON type of simple values. */
+    private static JsonNode mapValues(List<com.fasterxml.classmate.ResolvedType> params) {
+        Class<?> value = params.size() == 2 ? params.get(1).getErasedType() : Object.class;
+        String type = value == String.class ? "string"
+                : value == Integer.class || value == Long.class ? "integer"
+                : value == Double.class || value == Float.class ? "number"
+                : value == Boolean.class ? "boolean" : null;
+        return type == null ? JsonNodeFactory.instance.booleanNode(true) : JsonNodeFactory.instance.objectNode().put("type", type);
     }
 
     private static java.math.BigDecimal limit(FieldScope f, java.util.function.ToDoubleFunction<Bounds> which) {
@@ -142,15 +177,56 @@ public final class SchemaFactory {
      */
     public ObjectNode environmentSchema(EnvironmentType<?, ?, ?> type) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
-        // MCP environments are described by their call action and observation, as the reference's are.
-        Class<?> action = type.actionType() == McpAction.class ? CallToolAction.class : type.actionType();
-        Class<?> observed = type.observationType() == McpObservation.class ? CallToolObservation.class : type.observationType();
-        out.set("action", actionSchema(action));
-        ObjectNode observation = observationSchema(observed);
+        if (type.actionType() == McpAction.class) {
+            out.set("action", mcpActionSchema());
+        } else {
+            out.set("action", actionSchema(type.actionType()));
+        }
+        ObjectNode observation = type.observationType() == McpObservation.class ? mcpObservationSchema() : observationSchema(type.observationType());
         out.set("observation", observation);
         out.set("state", stateSchema(type.stateType()));
-        out.set("reset_observation", observation.deepCopy());
+        ObjectNode resetObservation = observation.deepCopy();
+        if (type.observationType() == McpObservation.class) {
+            // An MCP environment resets to a plain observation: no tool call was made.
+            resetObservation = observationSchema(EmptyObservation.class);
+            resetObservation.put("title", "Observation");
+        }
+        out.set("reset_observation", resetObservation);
         return out;
+    }
+
+    /**
+     * An MCP environment's actions: laid out as the reference's {@code CallToolAction} (its properties are
+     * what form builders read), and also true of {@code list_tools}: {@code type} names both, and
+     * {@code tool_name} is required unless the type is {@code list_tools}.
+     */
+    private ObjectNode mcpActionSchema() {
+        ObjectNode schema = actionSchema(CallToolAction.class);
+        ObjectNode typeProperty = (ObjectNode) schema.path("properties").path("type");
+        typeProperty.putArray("enum").add("call_tool").add("list_tools");
+        schema.putArray("required");
+        ObjectNode listTools = schema.putObject("if");
+        listTools.putObject("properties").putObject("type").put("const", "list_tools");
+        listTools.putArray("required").add("type");
+        schema.putObject("then").putObject("properties").set("tool_name", JsonNodeFactory.instance.booleanNode(false));
+        schema.putObject("else").putArray("required").add("tool_name");
+        return schema;
+    }
+
+    /** An MCP environment's step observations: a tool call's ({@code tool_name}, …) or a listing's ({@code tools}). */
+    private ObjectNode mcpObservationSchema() {
+        ObjectNode schema = observationSchema(CallToolObservation.class);
+        ObjectNode listing = observationSchema(ListToolsObservation.class);
+        ((ObjectNode) schema.get("properties")).set("tools", listing.path("properties").path("tools"));
+        if (listing.has("$defs")) {
+            ObjectNode defs = schema.has("$defs") ? (ObjectNode) schema.get("$defs") : schema.putObject("$defs");
+            defs.setAll((ObjectNode) listing.get("$defs"));
+        }
+        schema.putArray("required");
+        var oneOf = schema.putArray("oneOf");
+        oneOf.addObject().putArray("required").add("tool_name");
+        oneOf.addObject().putArray("required").add("tools");
+        return schema;
     }
 
     /** The schema of any type, with no base properties added. */

@@ -61,7 +61,7 @@ class WireCodecTest {
         assertThat(decode("{\"wait_seconds\":60,\"count\":9}", Samples.Limited.class).waitSeconds()).isEqualTo(60.0);
         assertThat(codec.write(codec.errors(errors("{\"wait_seconds\":-1}", Samples.Limited.class), true)))
                 .isEqualTo("[{\"type\":\"greater_than_equal\",\"loc\":[\"wait_seconds\"],\"msg\":\"Input should be greater than or equal to 0\","
-                        + "\"input\":-1,\"ctx\":{\"ge\":0.0},\"url\":\"https://errors.pydantic.dev/2.13/v/greater_than_equal\"}]");
+                        + "\"input\":-1,\"ctx\":{\"ge\":0.0},\"url\":\"https://errors.pydantic.dev/2.14/v/greater_than_equal\"}]");
         var both = errors("{\"wait_seconds\":60.5,\"count\":0}", Samples.Limited.class);
         assertThat(both).extracting(ValidationError::type).containsExactly("less_than_equal", "greater_than");
         assertThat(both.get(1).msg()).isEqualTo("Input should be greater than 0");
@@ -155,7 +155,7 @@ class WireCodecTest {
     void errorListsHaveTheReferenceShape() {
         var json = codec.write(codec.errors(errors("{\"column\":\"x\"}", Checked.class), true));
         assertThat(json).isEqualTo("[{\"type\":\"int_parsing\",\"loc\":[\"column\"],\"msg\":\"Input should be a valid integer, "
-                + "unable to parse string as an integer\",\"input\":\"x\",\"url\":\"https://errors.pydantic.dev/2.13/v/int_parsing\"}]");
+                + "unable to parse string as an integer\",\"input\":\"x\",\"url\":\"https://errors.pydantic.dev/2.14/v/int_parsing\"}]");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openenv.core.BasicState;
 import dev.openenv.core.StepResult;
+import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
 import java.time.Duration;
 import java.util.Map;
@@ -79,11 +80,32 @@ class McpEnvironmentTest {
     }
 
     @Test
+    void methodToolsDeclareTheirResultSchemaAsFastMcpDoes() {
+        var tools = calc.listTools();
+        var greet = tools.stream().filter(t -> t.name().equals("greet")).findFirst().orElseThrow();
+        assertThat(codec.write(greet.outputSchema())).isEqualTo(
+                "{\"properties\":{\"result\":{\"type\":\"string\"}},\"required\":[\"result\"],\"type\":\"object\",\"x-fastmcp-wrap-result\":true}");
+        var add = tools.stream().filter(t -> t.name().equals("add")).findFirst().orElseThrow();
+        assertThat(add.outputSchema()).as("a lambda's result type is not known").isNull();
+        assertThat(codec.write(greet)).as("the step path's list_tools shows no output schema, as the reference's")
+                .doesNotContain("output").contains("\"input_schema\"");
+    }
+
+    @Test
+    void badArgumentsReadAsPydanticsCallValidationError() {
+        var missing = call("greet", Map.of("times", 1)).error();
+        assertThat(missing.message()).isEqualTo("1 validation error for call[greet]\nname\n"
+                + "  Missing required argument [type=missing_argument, input_value={'times': 1}, input_type=dict]\n"
+                + "    For further information visit https://errors.pydantic.dev/" + ValidationError.PYDANTIC_VERSION + "/v/missing_argument");
+        assertThat(call("greet", Map.of("name", "x", "times", 1, "extra", "y")).error().message())
+                .contains("extra\n  Unexpected keyword argument [type=unexpected_keyword_argument, input_value='y', input_type=str]");
+    }
+
+    @Test
     void resultsHaveTheReferenceShape() {
         var sum = call("add", Map.of("a", 5, "b", 3)).result();
         assertThat(codec.write(sum)).isEqualTo("{\"content\":[{\"type\":\"text\",\"text\":\"8\",\"annotations\":null,\"meta\":null}],"
-                + "\"structured_content\":{\"result\":8},\"meta\":{\"io.modelcontextprotocol/serverInfo\":{\"name\":\"openenv-java\","
-                + "\"version\":\"0.1.0\"}},\"data\":8,\"is_error\":false}");
+                + "\"structured_content\":{\"result\":8},\"meta\":{\"fastmcp\":{\"wrap_result\":true}},\"data\":8,\"is_error\":false}");
         assertThat(call("greet", Map.of("name", "Ada", "times", "2")).result().path("data").asString()).isEqualTo("Hello, Ada! Hello, Ada!");
     }
 

@@ -28,8 +28,8 @@ public final class EchoMcpEnvironment extends McpEnvironment<BasicState> {
     private final Episode episode = new Episode();
 
     public EchoMcpEnvironment() {
-        tool("echo_message", "Echo back the provided message.", Message.class, Message::message);
-        tool("echo_with_length", "Echo back the message with its length.", Message.class,
+        tool("echo_message", "Echo back the provided message.", Message.class, String.class, Message::message);
+        tool("echo_with_length", "Echo back the message with its length.", Message.class, MessageWithLength.class,
                 m -> new MessageWithLength(m.message(), m.message().codePointCount(0, m.message().length())));
     }
 

@@ -1,5 +1,7 @@
 package dev.openenv.server.mcp;
 
+import dev.openenv.core.Forkable;
+import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.mcp.McpEnvironment;
 import dev.openenv.core.mcp.McpToolException;
@@ -7,6 +9,8 @@ import dev.openenv.core.mcp.Tool;
 import dev.openenv.core.protocol.Failure;
 import dev.openenv.server.session.Session;
 import dev.openenv.server.session.SessionManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -15,13 +19,14 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Where MCP JSON-RPC requests are validated and dispatched, for {@code POST /mcp}, {@code WS /mcp} and
  * the {@code {"type":"mcp"}} message of {@code /ws}: {@code tools/list}, {@code tools/call},
- * {@code openenv/session/create}, {@code openenv/session/close}, plus {@code initialize} and
+ * {@code openenv/session/create}, {@code openenv/session/close}, {@code openenv/session/fork} (ours), plus {@code initialize} and
  * {@code ping} so stock MCP clients can connect.
  *
  * <p>Which environment answers: the caller's own session on a WebSocket; else the session named by
  * {@code params.session_id}; else the default HTTP session (never a throwaway instance). Tool calls
  * here do not go through {@code step}, so they change no step count. Results use the reference's
- * snake_case shapes, or MCP's camelCase ones for a {@linkplain Caller#standard() standard} client.
+ * shapes (0.10: camelCase tool listings, snake_case call results), or the MCP specification's for a
+ * {@linkplain Caller#standard() standard} client.
  */
 public final class McpRpc {
     private static final Set<String> REQUEST_KEYS = Set.of("jsonrpc", "method", "params", "id");
@@ -50,13 +55,13 @@ public final class McpRpc {
         if (!request.isObject()) {
             return JsonRpc.error(null, new Failure.BadRequest("Invalid request: expected a JSON object"), codec);
         }
-        String invalid = validate(request);
-        if (invalid != null) {
-            return JsonRpc.error(null, new Failure.BadRequest("Invalid request: " + invalid), codec);
+        List<ValidationError> invalid = validate(request);
+        if (!invalid.isEmpty()) {
+            return JsonRpc.error(null, new Failure.BadRequest("Invalid request: " + ValidationError.describe("JsonRpcRequest", invalid)), codec);
         }
-        JsonNode id = request.get("id");
+        JsonNode id = id(request.get("id"));
         String method = request.get("method").asString();
-        JsonNode params = request.has("params") && !request.get("params").isNull() ? request.get("params") : JsonNodeFactory.instance.objectNode();
+        JsonNode params = request.has("params") ? request.get("params") : JsonNodeFactory.instance.objectNode();
         try {
             return JsonRpc.result(id, dispatch(method, params, caller));
         } catch (Exception e) {
@@ -67,32 +72,60 @@ public final class McpRpc {
         }
     }
 
-    private static String validate(JsonNode r) {
-        var problems = new StringBuilder();
-        if (!r.has("jsonrpc")) {
-            problems.append("jsonrpc: Field required; ");
-        } else if (!"2.0".equals(r.get("jsonrpc").asString(null))) {
-            problems.append("jsonrpc: Input should be '2.0'; ");
+    /**
+     * Checks a request as the reference's pydantic model {@code JsonRpcRequest} does, in its field order
+     * ({@code jsonrpc: Literal["2.0"]}, {@code method: str}, {@code params: dict}, {@code id: str | int | None},
+     * no other keys), with pydantic's error types, messages and inputs.
+     */
+    private static List<ValidationError> validate(JsonNode r) {
+        List<ValidationError> errors = new ArrayList<>();
+        JsonNode jsonrpc = r.get("jsonrpc");
+        if (jsonrpc == null) {
+            errors.add(error("missing", "jsonrpc", "Field required", r));
+        } else if (!(jsonrpc.isString() && "2.0".equals(jsonrpc.asString()))) {
+            errors.add(error("literal_error", "jsonrpc", "Input should be '2.0'", jsonrpc));
         }
-        if (!r.has("method")) {
-            problems.append("method: Field required; ");
-        } else if (!r.get("method").isString()) {
-            problems.append("method: Input should be a valid string; ");
+        JsonNode method = r.get("method");
+        if (method == null) {
+            errors.add(error("missing", "method", "Field required", r));
+        } else if (!method.isString()) {
+            errors.add(error("string_type", "method", "Input should be a valid string", method));
         }
         JsonNode params = r.get("params");
-        if (params != null && !params.isObject() && !params.isNull()) {
-            problems.append("params: Input should be a valid dictionary; ");
+        if (params != null && !params.isObject()) {
+            errors.add(error("dict_type", "params", "Input should be a valid dictionary", params));
         }
         JsonNode id = r.get("id");
-        if (id != null && !(id.isNull() || id.isString() || id.isIntegralNumber())) {
-            problems.append("id: Input should be a valid string or integer; ");
+        if (id != null && !id.isNull() && id(id) == null) {
+            errors.add(error("string_type", "id.str", "Input should be a valid string", id));
+            errors.add(id.isNumber()
+                    ? error("int_from_float", "id.int", "Input should be a valid integer, got a number with a fractional part", id)
+                    : error("int_type", "id.int", "Input should be a valid integer", id));
         }
         for (var e : r.properties()) {
             if (!REQUEST_KEYS.contains(e.getKey())) {
-                problems.append(e.getKey()).append(": Extra inputs are not permitted; ");
+                errors.add(error("extra_forbidden", e.getKey(), "Extra inputs are not permitted", e.getValue()));
             }
         }
-        return problems.isEmpty() ? null : problems.substring(0, problems.length() - 2);
+        return errors;
+    }
+
+    /** The id as pydantic's lax {@code str | int} reads it (a whole float or a bool is an int), or null when it is neither. */
+    private static JsonNode id(JsonNode id) {
+        if (id == null || id.isNull() || id.isString() || id.isIntegralNumber()) {
+            return id;
+        }
+        if (id.isBoolean()) {
+            return JsonNodeFactory.instance.numberNode(id.booleanValue() ? 1 : 0);
+        }
+        if (id.isNumber() && Double.isFinite(id.doubleValue()) && id.doubleValue() == Math.rint(id.doubleValue())) {
+            return JsonNodeFactory.instance.numberNode(id.decimalValue().toBigInteger());
+        }
+        return null;
+    }
+
+    private static ValidationError error(String type, String field, String msg, JsonNode input) {
+        return new ValidationError(type, List.of(field), msg, input, null);
     }
 
     private JsonNode dispatch(String method, JsonNode params, Caller caller) throws Exception {
@@ -101,6 +134,7 @@ public final class McpRpc {
             case "tools/call" -> callTool(params, caller);
             case "openenv/session/create" -> createSession(caller);
             case "openenv/session/close" -> closeSession(params, caller);
+            case "openenv/session/fork" -> forkSession(params, caller);
             case "initialize" -> initialize(params);
             case "ping" -> JsonNodeFactory.instance.objectNode();
             default -> {
@@ -132,6 +166,11 @@ public final class McpRpc {
         return sessions.defaultHttpSession();
     }
 
+    /**
+     * {@code tools/list}: 0.10's shape (what its FastMCP 3 stack emits: camelCase schemas, null title,
+     * icons, annotations and execution, FastMCP's {@code meta}); a standard MCP client gets the spec's
+     * shape, with only the keys that carry something.
+     */
     private JsonNode listTools(JsonNode params, Caller caller) throws Exception {
         Session session = target(params, caller);
         return onSession(session, env -> {
@@ -140,13 +179,19 @@ public final class McpRpc {
             for (Tool t : env.listTools()) {
                 ObjectNode o = list.addObject();
                 o.put("name", t.name());
-                o.put("title", title(t.name()));
-                o.put("description", t.description());
-                o.set(caller.standard() ? "inputSchema" : "input_schema", t.inputSchema());
                 if (!caller.standard()) {
-                    o.putNull("output_schema");
+                    o.putNull("title");
+                }
+                o.put("description", t.description());
+                o.set("inputSchema", t.inputSchema());
+                if (t.outputSchema() != null || !caller.standard()) {
+                    o.set("outputSchema", t.outputSchema() == null ? JsonNodeFactory.instance.nullNode() : t.outputSchema());
+                }
+                if (!caller.standard()) {
+                    o.putNull("icons");
                     o.putNull("annotations");
-                    o.putNull("meta");
+                    o.putObject("meta").putObject("fastmcp").putArray("tags");
+                    o.putNull("execution");
                 }
             }
             return out;
@@ -195,6 +240,54 @@ public final class McpRpc {
         return JsonNodeFactory.instance.objectNode().put("session_id", s.id());
     }
 
+    /** The most sessions one fork may open. */
+    static final int MAX_FORKS = 64;
+
+    /**
+     * {@code openenv/session/fork} (ours): {@code count} new sessions, each continuing the episode of the
+     * source session (the caller's own on a WebSocket, else {@code params.session_id}, else the default
+     * HTTP session) from where it is now. They are sessions as {@code openenv/session/create} makes them
+     * (a capacity slot each, idle-reaped, attachable with {@code /ws?session_id=}, closed with
+     * {@code openenv/session/close} or {@code DELETE /session}); the source is not touched. All or none:
+     * when one cannot be opened or restored, those already opened are closed.
+     */
+    private JsonNode forkSession(JsonNode params, Caller caller) throws Exception {
+        JsonNode countNode = params.path("count");
+        if (!countNode.isIntegralNumber() || countNode.asInt() < 1 || countNode.asInt() > MAX_FORKS) {
+            throw Failure.raise(new Failure.InvalidParams("Invalid params - 'count' must be an integer from 1 to " + MAX_FORKS));
+        }
+        Session source = target(params, caller);
+        Object snapshot = source.await(env -> {
+            if (!(env instanceof Forkable<?> forkable)) {
+                throw Failure.raise(new Failure.NotSupported("fork is not supported for this environment"));
+            }
+            return forkable.snapshot();
+        }, null);
+        List<Session> forks = new ArrayList<>();
+        try {
+            for (int i = 0; i < countNode.asInt(); i++) {
+                Session fork = sessions.open(Session.Kind.HTTP);
+                forks.add(fork);
+                fork.await(env -> {
+                    restore(env, snapshot);
+                    return null;
+                }, null);
+            }
+        } catch (Exception | Error e) {
+            forks.forEach(f -> f.close("fork failed", true));
+            throw e;
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("source_session_id", source.id());
+        var ids = out.putArray("session_ids");
+        forks.forEach(f -> ids.add(f.id()));
+        return out;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void restore(Object env, Object snapshot) {
+        ((Forkable) env).restore(snapshot);
+    }
+
     private JsonNode closeSession(JsonNode params, Caller caller) {
         JsonNode sid = params.get("session_id");
         if (sid == null || sid.isNull()) {
@@ -223,15 +316,4 @@ public final class McpRpc {
             return call.apply(mcp);
         }, null);
     }
-
-    private static String title(String name) {
-        var sb = new StringBuilder();
-        for (String w : name.split("_")) {
-            if (!w.isEmpty()) {
-                sb.append(sb.isEmpty() ? "" : " ").append(Character.toUpperCase(w.charAt(0))).append(w.substring(1));
-            }
-        }
-        return sb.toString();
-    }
-
 }
