@@ -6,7 +6,7 @@ import com.beust.jcommander.ParameterException;
 
 /**
  * The {@code openenv} command: {@code serve NAME}, {@code list}, {@code init NAME}, {@code build [DIR]},
- * {@code push [DIR] --registry REF}, {@code validate [DIR | --url URL]}. One class per subcommand; exit
+ * {@code push [DIR] --registry REF}, {@code validate [DIR | --url URL]}, {@code collect ENV}. One class per subcommand; exit
  * codes: 0 done, 1 failed (a build, a validation), 2 bad usage or unknown environment.
  *
  * <p>Parsing is JCommander's. We moved from picocli because its Java 5 class files cannot go into the
@@ -39,9 +39,10 @@ public final class Main {
         var build = new BuildCommand();
         var push = new PushCommand();
         var validate = new ValidateCommand();
+        var collect = new CollectCommand();
         JCommander jc = JCommander.newBuilder().programName("openenv").addObject(main)
                 .addCommand("serve", serve).addCommand("list", list).addCommand("init", init).addCommand("build", build)
-                .addCommand("push", push).addCommand("validate", validate).build();
+                .addCommand("push", push).addCommand("validate", validate).addCommand("collect", collect).build();
         try {
             jc.parse(args);
         } catch (ParameterException e) {
@@ -64,6 +65,7 @@ public final class Main {
             case "init" -> init.help;
             case "build" -> build.image.help;
             case "push" -> push.image.help;
+            case "collect" -> collect.help;
             default -> validate.help;
         };
         if (help) {
@@ -76,6 +78,7 @@ public final class Main {
             case "init" -> init.call();
             case "build" -> build.call();
             case "push" -> push.call();
+            case "collect" -> collect.call();
             default -> validate.call();
         };
     }

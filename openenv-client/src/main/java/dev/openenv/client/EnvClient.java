@@ -8,6 +8,7 @@ import dev.openenv.core.ResetRequest;
 import dev.openenv.core.StepResult;
 import dev.openenv.core.json.WireCodec;
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -40,6 +41,32 @@ public final class EnvClient<A extends Action, O, S extends State> extends Sessi
     private EnvClient(String baseUrl, EnvironmentType<A, O, S> type, ClientOptions options, RunningEnv started) {
         super(baseUrl, options, started);
         this.type = type;
+    }
+
+    private EnvClient(ClientCore core, EnvironmentType<A, O, S> type) {
+        super(core);
+        this.type = type;
+    }
+
+    /**
+     * Copies the current episode into {@code count} new sessions (an extension of ours: the server's
+     * {@code openenv/session/fork}; the environment must be {@link dev.openenv.core.Forkable}) and returns a
+     * client for each, at the same position; this client's episode is not touched. Closing a fork ends its
+     * session. For tree search and GRPO-style branching.
+     *
+     * @throws EnvClientException when the environment cannot fork or the server lacks capacity for all of them
+     */
+    public List<EnvClient<A, O, S>> fork(int count) {
+        List<EnvClient<A, O, S>> forks = new java.util.ArrayList<>();
+        try {
+            for (String id : core.fork(count)) {
+                forks.add(new EnvClient<>(core.forked(id), type));
+            }
+        } catch (RuntimeException e) {
+            forks.forEach(EnvClient::close);
+            throw e;
+        }
+        return forks;
     }
 
     /** Connects to the server at {@code baseUrl} ({@code http://host:port}, {@code ws://…}, or {@code host:port}). */

@@ -28,6 +28,24 @@ public final class GenericEnvClient extends SessionClient {
         super(baseUrl, options, started);
     }
 
+    private GenericEnvClient(ClientCore core) {
+        super(core);
+    }
+
+    /** {@link EnvClient#fork(int)} for JSON maps: a client for each of {@code count} copies of the current episode. */
+    public java.util.List<GenericEnvClient> fork(int count) {
+        java.util.List<GenericEnvClient> forks = new java.util.ArrayList<>();
+        try {
+            for (String id : core.fork(count)) {
+                forks.add(new GenericEnvClient(core.forked(id)));
+            }
+        } catch (RuntimeException e) {
+            forks.forEach(GenericEnvClient::close);
+            throw e;
+        }
+        return forks;
+    }
+
     /** Connects to the server at {@code baseUrl} ({@code http://host:port}, {@code ws://…}, or {@code host:port}). */
     public static GenericEnvClient connect(String baseUrl) {
         return connect(baseUrl, ClientOptions.defaults());

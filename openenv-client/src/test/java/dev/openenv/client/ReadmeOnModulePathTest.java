@@ -190,7 +190,8 @@ class ReadmeOnModulePathTest {
             }
         }
         String header = "package quickstart;\n\n" + String.join("\n", imports) + "\n\n";
-        String runner = "final class Snippet" + index + " {\n    static void run() throws Exception {\n"
+        // Statement snippets (the client quick start) connect to a server at baseUrl.
+        String runner = "final class Snippet" + index + " {\n    static void run(String baseUrl) throws Exception {\n"
                 + statements.stream().map(l -> "        " + l).collect(Collectors.joining("\n")) + "\n    }\n}\n";
         if (publicType == null) {
             Files.writeString(pkg.resolve("Snippet" + index + ".java"), header + String.join("\n", types) + "\n\n" + runner);

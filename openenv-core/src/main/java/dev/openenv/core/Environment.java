@@ -68,6 +68,23 @@ public interface Environment<A extends Action, O, S extends State> extends AutoC
         return Optional.empty();
     }
 
+    /**
+     * The formats {@link #render} can produce, preferred first; empty (the default) when the environment
+     * does not render.
+     */
+    default java.util.List<Rendering.Format> renderFormats() {
+        return java.util.List.of();
+    }
+
+    /**
+     * A picture of the current state in {@code format}, one of {@link #renderFormats()}. Called by the
+     * server after {@code reset} and each {@code step} of an episode whose reset asked for it (reset
+     * option {@code "render"}), in the session's thread like every other call.
+     */
+    default Rendering render(Rendering.Format format) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not render");
+    }
+
     /** Name, description and version shown by {@code GET /metadata}. */
     default EnvironmentMetadata metadata() {
         return EnvironmentMetadata.defaultFor(getClass().getSimpleName());

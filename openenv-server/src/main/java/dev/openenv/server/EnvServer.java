@@ -12,16 +12,18 @@ import dev.openenv.server.http.HttpEndpoints;
 import dev.openenv.server.mcp.McpFrames;
 import dev.openenv.server.mcp.McpHttpEndpoint;
 import dev.openenv.server.mcp.McpRpc;
+import dev.openenv.server.recording.Recorder;
 import dev.openenv.server.session.EnvironmentRunner;
 import dev.openenv.server.session.SessionManager;
 import dev.openenv.server.web.WebInterface;
 import dev.openenv.server.ws.Connection;
 import dev.openenv.server.ws.Heartbeat;
+import dev.openenv.server.ws.WholeFrameUpgrader;
 import dev.openenv.server.ws.WsFrames;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -40,10 +42,13 @@ import java.util.function.Supplier;
  * (environments closed, clients told {@code SESSION_ERROR}) and stops the listener. Not restartable.
  */
 public final class EnvServer implements AutoCloseable {
-    private final WebServer webServer;
+    private static final System.Logger LOG = System.getLogger(EnvServer.class.getName());
+    private final Listener listener;
+    private final int connectionCap;
     private final SessionManager sessions;
     private final Heartbeat heartbeat;
     private final ServerConfig config;
+    private final Recorder recorder; // null unless episodes are recorded
 
     private EnvServer(Builder<?, ?, ?> b) {
         this.config = b.config;
@@ -56,35 +61,49 @@ public final class EnvServer implements AutoCloseable {
                     }
                 });
         McpRpc rpc = new McpRpc(sessions, codec, type.name());
-        EnvironmentRunner runner = new EnvironmentRunner(type, codec);
-        this.heartbeat = new Heartbeat(config.pingInterval());
+        this.recorder = b.recordDir == null ? null : new Recorder(b.recordDir, b.recordFileBytes);
+        EnvironmentRunner runner = new EnvironmentRunner(type, codec, recorder);
+        this.heartbeat = new Heartbeat(config.pingInterval(), Heartbeat.sendTimeoutFor(config.pingInterval()));
         var wsFrames = new WsFrames(runner, codec, config.stepTimeout(), rpc);
         var mcpFrames = new McpFrames(rpc, codec);
         HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode());
-        HttpRouting.Builder routing = HttpRouting.builder();
-        b.authToken.ifPresent(t -> t.register(routing));
-        http.register(routing);
-        new McpHttpEndpoint(rpc, codec).register(routing);
-        if (config.webInterface()) {
-            new WebInterface().register(routing);
-        }
-        HttpEndpoints.registerNotFound(routing);
-        this.webServer = WebServer.builder()
-                .host(config.host())
-                .port(config.port())
-                .shutdownHook(false)
-                // Plain sockets: 8 KiB of buffers per connection instead of NIO's 16, and measured ~8 %
-                // more WebSocket steps/s (openenv-bench, N = 64) on these machines.
-                .useNio(false)
-                // Helidon leaves Nagle on. An HTTP response is written as headers then body, and the
-                // body then waits for the client's delayed ACK: 40 ms per keep-alive request.
-                .connectionOptions(o -> o.tcpNoDelay(true))
-                .addProtocol(WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build())
-                .routing(routing)
-                .addRouting(WsRouting.builder()
-                        .endpoint("/ws", guarded(b.authToken, () -> new Connection(sessions, heartbeat, wsFrames, codec)))
-                        .endpoint("/mcp", guarded(b.authToken, () -> new Connection(sessions, heartbeat, mcpFrames, codec))))
-                .build();
+        McpHttpEndpoint mcpHttp = new McpHttpEndpoint(rpc, codec);
+        WebInterface web = config.webInterface() ? new WebInterface() : null;
+        WsConfig ws = WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build();
+        this.connectionCap = Listener.connectionCap();
+        // A function of the port: the listener may have to be built again (Listener).
+        this.listener = new Listener(port -> {
+            var server = WebServer.builder()
+                    .host(config.host())
+                    .port(port)
+                    .shutdownHook(false)
+                    // Plain sockets: 8 KiB of buffers per connection instead of NIO's 16, and measured ~8 %
+                    // more WebSocket steps/s (openenv-bench, N = 64) on these machines.
+                    .useNio(false)
+                    // Helidon leaves Nagle on. An HTTP response is written as headers then body, and the
+                    // body then waits for the client's delayed ACK: 40 ms per keep-alive request.
+                    .connectionOptions(o -> o.tcpNoDelay(true))
+                    .addProtocol(ws)
+                    // Helidon's own upgrade reads a large frame in quadratic time (WholeFrameUpgrader).
+                    .addConnectionSelector(WholeFrameUpgrader.selector(ws))
+                    .routing(routing -> {
+                        b.authToken.ifPresent(t -> t.register(routing));
+                        http.register(routing);
+                        mcpHttp.register(routing);
+                        if (web != null) {
+                            web.register(routing);
+                        }
+                        HttpEndpoints.registerNotFound(routing);
+                    })
+                    .addRouting(WsRouting.builder()
+                            .endpoint("/ws", guarded(b.authToken, () -> new Connection(sessions, heartbeat, wsFrames, codec, config.maxMessageBytes())))
+                            .endpoint("/mcp", guarded(b.authToken, () -> new Connection(sessions, heartbeat, mcpFrames, codec, config.maxMessageBytes()))));
+            if (connectionCap > 0) {
+                // Below the descriptor limit, so that idle connections cannot end the accept loop (Listener).
+                server.maxTcpConnections(connectionCap);
+            }
+            return server.build();
+        }, config.port(), config.host());
     }
 
     private static java.util.function.Supplier<io.helidon.websocket.WsListener> guarded(
@@ -104,18 +123,33 @@ public final class EnvServer implements AutoCloseable {
 
     /** Starts listening. Returns this server. */
     public EnvServer start() {
-        webServer.start();
+        listener.start();
+        LOG.log(System.Logger.Level.INFO, "openenv: listening on " + bindAddress()
+                + (isWildcard(config.host()) ? " (all interfaces)" : "")
+                + ", at most " + config.maxConcurrentEnvs() + " sessions"
+                + (connectionCap > 0 ? " and " + connectionCap + " connections (file descriptor limit "
+                        + Listener.descriptorLimit().orElse(-1) + ")" : ""));
         return this;
     }
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return webServer.port();
+        return listener.port();
     }
 
-    /** {@code http://HOST:PORT}, with 127.0.0.1 for a wildcard host. */
+    /** {@code HOST:PORT} as bound: {@code 0.0.0.0:8000} when listening on all interfaces, unlike {@link #baseUrl()}. */
+    public String bindAddress() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return host + ":" + port();
+    }
+
+    private static boolean isWildcard(String host) {
+        return host.equals("0.0.0.0") || host.equals("::");
+    }
+
+    /** {@code http://HOST:PORT} to connect to, with 127.0.0.1 for a wildcard host (see {@link #bindAddress()}). */
     public String baseUrl() {
-        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+        String host = isWildcard(config.host()) ? "127.0.0.1" : config.host();
         return "http://" + host + ":" + port();
     }
 
@@ -132,8 +166,12 @@ public final class EnvServer implements AutoCloseable {
     @Override
     public void close() {
         sessions.close();
+        heartbeat.awaitWrites(Duration.ofSeconds(2)); // each client told SESSION_ERROR before its socket closes
         heartbeat.close();
-        webServer.stop();
+        listener.close();
+        if (recorder != null) {
+            recorder.close();
+        }
     }
 
     private static EnvironmentType<?, ?, ?> probeType(Supplier<? extends Environment<?, ?, ?>> factory) {
@@ -152,9 +190,44 @@ public final class EnvServer implements AutoCloseable {
         private ServerConfig config = ServerConfig.fromEnvironment(System.getenv());
         private java.util.Optional<dev.openenv.server.http.BearerToken> authToken =
                 dev.openenv.server.http.BearerToken.fromEnvironment(System.getenv());
+        private java.nio.file.Path recordDir = recordDirFrom(System.getenv());
+        private long recordFileBytes = recordFileBytesFrom(System.getenv());
 
         private Builder(Supplier<? extends Environment<A, O, S>> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        /**
+         * Records every episode (each reset and step, with ids, timing, observation, reward) as JSON Lines
+         * in {@code dir}, off the step path, a new file every {@code maxFileBytes}. The default comes from
+         * {@code OPENENV_RECORD_DIR} and {@code OPENENV_RECORD_MAX_MB} (64); {@code null} turns it off.
+         */
+        public Builder<A, O, S> record(java.nio.file.Path dir, long maxFileBytes) {
+            this.recordDir = dir;
+            this.recordFileBytes = maxFileBytes;
+            return this;
+        }
+
+        /** {@link #record(java.nio.file.Path, long)} with files of at most 64 MiB. */
+        public Builder<A, O, S> record(java.nio.file.Path dir) {
+            return record(dir, 64L << 20);
+        }
+
+        private static java.nio.file.Path recordDirFrom(java.util.Map<String, String> env) {
+            String dir = env.get("OPENENV_RECORD_DIR");
+            return dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir.strip());
+        }
+
+        private static long recordFileBytesFrom(java.util.Map<String, String> env) {
+            String mb = env.get("OPENENV_RECORD_MAX_MB");
+            if (mb == null || mb.isBlank()) {
+                return 64L << 20;
+            }
+            try {
+                return Long.parseLong(mb.strip()) << 20;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("OPENENV_RECORD_MAX_MB must be an integer, got '" + mb + "'", e);
+            }
         }
 
         /** The wire types, so the server need not build an instance to learn them. */

@@ -45,8 +45,8 @@ public class DispatchBenchmark {
         runner = new EnvironmentRunner((EnvironmentType<?, ?, ?>) entry.type(), codec);
         inlineSession = sessions.open(Session.Kind.WEBSOCKET);
         ownThreadSession = sessions.open(Session.Kind.HTTP);
-        inlineSession.await(env -> runner.reset(env, dev.openenv.core.ResetRequest.none()), null);
-        ownThreadSession.await(env -> runner.reset(env, dev.openenv.core.ResetRequest.none()), null);
+        inlineSession.await(env -> runner.reset("bench", env, dev.openenv.core.ResetRequest.none()), null);
+        ownThreadSession.await(env -> runner.reset("bench", env, dev.openenv.core.ResetRequest.none()), null);
     }
 
     @TearDown(Level.Trial)
@@ -58,7 +58,7 @@ public class DispatchBenchmark {
         Action action = runner.decodeAction(codec.parse(stepFrame).get("data"));
         ObjectNode frame = codec.object(java.util.Map.of());
         frame.put("type", "observation");
-        frame.set("data", session.await(env -> runner.step(env, action, null), null));
+        frame.set("data", session.await(env -> runner.step("bench", env, action, null), null));
         return codec.writeBytes(frame);
     }
 

@@ -15,6 +15,7 @@ import dev.openenv.core.protocol.ServerMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +105,39 @@ public final class ClientCore implements AutoCloseable {
 
     private <O> CompletableFuture<StepResult<O>> observe(ClientMessage message, Function<JsonNode, O> observation) {
         return envelope(message).thenApply(env -> result(env, observation));
+    }
+
+    /**
+     * Forks this client's session ({@code openenv/session/fork}, an extension of ours): {@code count} new
+     * server sessions continuing the current episode; returns their ids.
+     */
+    public List<String> fork(int count) {
+        ObjectNode request = JsonNodeFactory.instance.objectNode().put("jsonrpc", "2.0").put("id", 1).put("method", "openenv/session/fork");
+        request.putObject("params").put("count", count);
+        JsonNode reply = await(wire().send(new ClientMessage.Mcp(request)).thenApply(r -> switch (r) {
+            case ServerMessage.Mcp m -> m.response();
+            case ServerMessage.Error e -> throw exception(e);
+            case ServerMessage.Observation o -> throw unexpected("mcp", r);
+            case ServerMessage.State st -> throw unexpected("mcp", r);
+        }));
+        if (reply.has("error")) {
+            throw new EnvClientException("fork failed: " + reply.path("error").path("message").asString("unknown error")
+                    + " (JSON-RPC " + reply.path("error").path("code").asInt() + ")");
+        }
+        List<String> ids = new java.util.ArrayList<>();
+        reply.path("result").path("session_ids").forEach(id -> ids.add(id.asString()));
+        return ids;
+    }
+
+    /** A client core for a forked session: its WebSocket attached to {@code sessionId}, which closing ends. */
+    public ClientCore forked(String sessionId) {
+        McpHttpSession session = McpHttpSession.adopt(httpBase, options, sessionId);
+        try {
+            return new ClientCore(httpBase, options, null, session);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
     }
 
     /** Asks for the state; completes with it as JSON. */

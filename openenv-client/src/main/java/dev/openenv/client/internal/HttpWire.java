@@ -54,7 +54,16 @@ public final class HttpWire implements Wire {
             }
             case ClientMessage.State m -> send(request("/state", sessionId).GET().build(), ServerMessage.State::new);
             case ClientMessage.Close m -> throw new IllegalArgumentException("close() ends an HTTP session");
-            case ClientMessage.Mcp m -> throw new IllegalArgumentException("MCP requests go to /mcp, not over this wire");
+            case ClientMessage.Mcp m -> {
+                // JSON-RPC on POST /mcp, naming this client's session (the default one when it has none yet).
+                JsonNode request = m.request();
+                if (sessionId != null && request instanceof ObjectNode o && o.path("params").isObject()
+                        && !o.path("params").has("session_id")) {
+                    request = o.deepCopy();
+                    ((ObjectNode) request.get("params")).put("session_id", sessionId);
+                }
+                yield send(post("/mcp", request, null), ServerMessage.Mcp::new);
+            }
         };
     }
 

@@ -40,6 +40,13 @@ public final class McpHttpSession {
         return s;
     }
 
+    /** Takes charge of an existing session (one made by {@code openenv/session/fork}): closing ends it. */
+    public static McpHttpSession adopt(URI httpBase, dev.openenv.client.ClientOptions options, String sessionId) {
+        McpHttpSession s = new McpHttpSession(httpBase, options);
+        s.id = java.util.Objects.requireNonNull(sessionId, "sessionId");
+        return s;
+    }
+
     private String open() {
         JsonNode reply = request("openenv/session/create", JsonNodeFactory.instance.objectNode());
         if (reply.has("error")) {

@@ -3,6 +3,10 @@ package dev.openenv.envs.blackjack;
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Replay;
+import dev.openenv.core.Forkable;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -22,7 +26,8 @@ import java.util.function.LongFunction;
  * dealer draws to 17 and stands on all 17s. Reward at the end: +1 win (+1.5 for a natural), -1 loss,
  * 0 push. Cards are written rank + suit ({@code "AS"}, {@code "10H"}, {@code "KD"}).
  */
-public final class BlackjackEnvironment implements Environment<BlackjackEnvironment.Play, BlackjackEnvironment.Table, BlackjackEnvironment.HandState> {
+public final class BlackjackEnvironment implements Environment<BlackjackEnvironment.Play, BlackjackEnvironment.Table, BlackjackEnvironment.HandState>,
+        Forkable<Replay.Snapshot<BlackjackEnvironment.Play>> {
 
     public enum Move {
         HIT, STAND;
@@ -46,6 +51,7 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
     private static final String[] SUITS = {"S", "H", "D", "C"};
 
     private final Episode episode = new Episode();
+    private final Replay<Play> replay = new Replay<>(); // the episode so far, for fork
     private final List<String> deck = new ArrayList<>();
     private final List<String> player = new ArrayList<>();
     private final List<String> dealer = new ArrayList<>();
@@ -76,7 +82,18 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
     }
 
     @Override
+    public Replay.Snapshot<Play> snapshot() {
+        return replay.snapshot();
+    }
+
+    @Override
+    public void restore(Replay.Snapshot<Play> snapshot) {
+        Replay.restore(this, snapshot);
+    }
+
+    @Override
     public StepResult<Table> reset(ResetRequest request) {
+        request = replay.begin(request); // seeded, with an episode id: a fork replays it exactly
         episode.begin(request);
         this.outcome = null;
         deck.clear();
@@ -129,6 +146,7 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
 
     @Override
     public StepResult<Table> step(Play play) {
+        replay.played(play);
         if (outcome != null) {
             return StepResult.of(table("The hand is over (" + outcome + "); reset to deal again."), 0.0, true);
         }
@@ -166,6 +184,29 @@ public final class BlackjackEnvironment implements Environment<BlackjackEnvironm
             default -> -1.0;
         };
         return StepResult.of(table(message + " Outcome: " + result + "."), reward, true);
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** Both hands as the player sees them (the dealer's hole card hidden until the hand ends) and their totals. */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        Table t = table("");
+        String dealerLine = "Dealer (" + t.dealerTotal() + ")";
+        String playerLine = "You (" + t.playerTotal() + ")";
+        if (format == Rendering.Format.SVG) {
+            return Rendering.svg(Pictures.tiles(List.of(dealerLine, playerLine), List.of(cards(t.dealerCards()), cards(t.playerCards())), "#0b6e4f"));
+        }
+        return Rendering.text(dealerLine + ": " + String.join(" ", t.dealerCards()) + "\n" + playerLine + ": "
+                + String.join(" ", t.playerCards()) + (t.outcome() == null ? "" : "\nOutcome: " + t.outcome()) + "\n");
+    }
+
+    private static List<Pictures.Tile> cards(List<String> cards) {
+        return cards.stream().map(c -> c.equals("??") ? new Pictures.Tile("?", "#264653", "#ffffff")
+                : new Pictures.Tile(c, "#ffffff", c.endsWith("H") || c.endsWith("D") ? "#c1121f" : "#111111")).toList();
     }
 
     private Table table(String message) {

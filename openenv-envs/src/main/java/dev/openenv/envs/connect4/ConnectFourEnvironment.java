@@ -2,6 +2,10 @@ package dev.openenv.envs.connect4;
 
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Replay;
+import dev.openenv.core.Forkable;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -24,7 +28,8 @@ import java.util.Random;
  * column) is answered with a message, the legal columns and reward -0.1; the board does not change.
  * The rewards come from {@link ConnectFourRubric}.
  */
-public final class ConnectFourEnvironment implements Environment<ConnectFourEnvironment.Drop, ConnectFourEnvironment.Board, ConnectFourEnvironment.GameState> {
+public final class ConnectFourEnvironment implements Environment<ConnectFourEnvironment.Drop, ConnectFourEnvironment.Board, ConnectFourEnvironment.GameState>,
+        Forkable<Replay.Snapshot<ConnectFourEnvironment.Drop>> {
     static final int ROWS = 6;
     static final int COLS = 7;
 
@@ -39,6 +44,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     private final int[][] cells = new int[ROWS][COLS];
     private final Episode episode = new Episode();
+    private final Replay<Drop> replay = new Replay<>(); // the episode so far, for fork
     private final ConnectFourRubric rubric = new ConnectFourRubric();
     private String opponent = "greedy";
     private int depth = 4;
@@ -51,7 +57,18 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
     }
 
     @Override
+    public Replay.Snapshot<Drop> snapshot() {
+        return replay.snapshot();
+    }
+
+    @Override
+    public void restore(Replay.Snapshot<Drop> snapshot) {
+        Replay.restore(this, snapshot);
+    }
+
+    @Override
     public StepResult<Board> reset(ResetRequest request) {
+        request = replay.begin(request); // seeded, with an episode id: a fork replays it exactly
         Object o = request.options().getOrDefault("opponent", "greedy"); // options checked before anything changes
         if (!List.of("random", "greedy", "minimax").contains(o)) {
             throw new dev.openenv.core.InvalidOptionException("opponent", o, "must be random, greedy or minimax");
@@ -93,6 +110,7 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     @Override
     public StepResult<Board> step(Drop drop) {
+        replay.played(drop);
         StepResult<Board> result = play(drop);
         return result.withReward(rubric.score(drop, result));
     }
@@ -267,6 +285,31 @@ public final class ConnectFourEnvironment implements Environment<ConnectFourEnvi
 
     private Board board(int opponentColumn, String message) {
         return new Board(rows(), winner == null ? legal() : List.of(), opponentColumn, winner, message);
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** The board: X the agent, O the opponent; SVG discs red (agent) and yellow (opponent). */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        List<String> picture = new java.util.ArrayList<>();
+        for (int[] row : cells) {
+            var sb = new StringBuilder();
+            for (int v : row) {
+                sb.append(v == 1 ? 'X' : v == -1 ? 'O' : '.');
+            }
+            picture.add(sb.toString());
+        }
+        if (format == Rendering.Format.SVG) {
+            return Rendering.svg(Pictures.board(picture, java.util.Map.of('X', Pictures.Cell.disc("#d62828"),
+                    'O', Pictures.Cell.disc("#f7c948"), '.', Pictures.Cell.disc("#ffffff")), "#1d4e89"));
+        }
+        var text = new StringBuilder(" 0 1 2 3 4 5 6\n");
+        picture.forEach(r -> text.append('|').append(String.join("|", r.split(""))).append("|\n"));
+        return Rendering.text(text.toString());
     }
 
     @Override

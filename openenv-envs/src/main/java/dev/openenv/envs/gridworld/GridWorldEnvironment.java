@@ -3,6 +3,10 @@ package dev.openenv.envs.gridworld;
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Replay;
+import dev.openenv.core.Forkable;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
@@ -25,7 +29,7 @@ import java.util.Random;
  * the episode ends at the goal or after 4·size² steps.
  */
 public final class GridWorldEnvironment implements Environment<GridWorldEnvironment.Move, GridWorldEnvironment.View, GridWorldEnvironment.GridState>,
-        TaskProvider<GridWorldEnvironment.Maze> {
+        TaskProvider<GridWorldEnvironment.Maze>, Forkable<Replay.Snapshot<GridWorldEnvironment.Move>> {
     /**
      * A task: the maze of {@code seed} at {@code size}. Splits: {@code train} (1,000 mazes of sizes 5–11),
      * {@code test} (100 mazes of sizes 12–20, never seen in training). Reset with
@@ -53,6 +57,7 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
                             List<Integer> goal, long seed) implements State {}
 
     private final Episode episode = new Episode();
+    private final Replay<Move> replay = new Replay<>(); // the episode so far, for fork
     private int size = 7;
     private int viewRadius;
     private long seed;
@@ -69,7 +74,18 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
     }
 
     @Override
+    public Replay.Snapshot<Move> snapshot() {
+        return replay.snapshot();
+    }
+
+    @Override
+    public void restore(Replay.Snapshot<Move> snapshot) {
+        Replay.restore(this, snapshot);
+    }
+
+    @Override
     public StepResult<View> reset(ResetRequest request) {
+        request = replay.begin(request); // seeded, with an episode id: a fork replays it exactly
         Maze maze = request.split() == null ? null
                 : task(checkSplit(request.split()), request.index() != null ? request.index()
                         : new Random(request.seedOr(System.nanoTime())).nextInt(taskCount(request.split())));
@@ -203,6 +219,7 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
 
     @Override
     public StepResult<View> step(Move move) {
+        replay.played(move);
         if (done) {
             return StepResult.of(view("The episode is over; reset to play again."), 0.0, true);
         }
@@ -231,6 +248,29 @@ public final class GridWorldEnvironment implements Environment<GridWorldEnvironm
             message += " Out of steps.";
         }
         return StepResult.of(view(message), reward, done);
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** The whole maze (not the agent's partial view): # wall, . floor, A agent, G goal. */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        List<String> rows = new ArrayList<>();
+        for (int r = 0; r < size; r++) {
+            var sb = new StringBuilder();
+            for (int c = 0; c < size; c++) {
+                sb.append(r == ar && c == ac ? 'A' : r == gr && c == gc ? 'G' : wall[r][c] ? '#' : '.');
+            }
+            rows.add(sb.toString());
+        }
+        if (format == Rendering.Format.SVG) {
+            return Rendering.svg(Pictures.board(rows, java.util.Map.of('#', Pictures.Cell.square("#3d405b"),
+                    '.', Pictures.Cell.square("#f4f1de"), 'A', Pictures.Cell.disc("#e07a5f"), 'G', Pictures.Cell.square("#81b29a")), "#f4f1de"));
+        }
+        return Rendering.text(String.join("\n", rows) + "\n");
     }
 
     private View view(String message) {

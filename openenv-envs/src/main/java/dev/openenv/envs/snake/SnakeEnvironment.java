@@ -2,6 +2,10 @@ package dev.openenv.envs.snake;
 
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Replay;
+import dev.openenv.core.Forkable;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
 import dev.openenv.core.EnvironmentMetadata;
@@ -22,7 +26,8 @@ import java.util.Random;
  * appears where the seed says. Turning straight back is not possible, so that move keeps the current
  * direction (the observation lists the directions that turn or continue).
  */
-public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn, SnakeEnvironment.Frame, SnakeEnvironment.SnakeState> {
+public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn, SnakeEnvironment.Frame, SnakeEnvironment.SnakeState>,
+        Forkable<Replay.Snapshot<SnakeEnvironment.Turn>> {
 
     public enum Direction { UP, DOWN, LEFT, RIGHT }
 
@@ -35,6 +40,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
     public record SnakeState(String episodeId, int stepCount, int width, int height, int score, boolean alive) implements State {}
 
     private final Episode episode = new Episode();
+    private final Replay<Turn> replay = new Replay<>(); // the episode so far, for fork
     private int width = 10;
     private int height = 10;
     private final Deque<int[]> body = new ArrayDeque<>(); // head first
@@ -50,7 +56,18 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
     }
 
     @Override
+    public Replay.Snapshot<Turn> snapshot() {
+        return replay.snapshot();
+    }
+
+    @Override
+    public void restore(Replay.Snapshot<Turn> snapshot) {
+        Replay.restore(this, snapshot);
+    }
+
+    @Override
     public StepResult<Frame> reset(ResetRequest request) {
+        request = replay.begin(request); // seeded, with an episode id: a fork replays it exactly
         int newWidth = dimension(request.options(), "width"); // both checked before anything changes
         int newHeight = dimension(request.options(), "height");
         episode.begin(request);
@@ -114,6 +131,7 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
 
     @Override
     public StepResult<Frame> step(Turn turn) {
+        replay.played(turn);
         if (!alive || food == null) {
             return StepResult.of(frame("The game is over; reset to play again."), 0.0, true);
         }
@@ -143,6 +161,22 @@ public final class SnakeEnvironment implements Environment<SnakeEnvironment.Turn
         body.removeLast();
         boolean timeUp = episode.steps() >= 4 * width * height;
         return StepResult.of(frame(timeUp ? "Out of steps." : "Moved " + heading + "."), 0.0, timeUp);
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** The grid: H head, S body, F food. */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        List<String> rows = frame("").grid();
+        if (format == Rendering.Format.SVG) {
+            return Rendering.svg(Pictures.board(rows, java.util.Map.of('H', Pictures.Cell.square("#2b9348"),
+                    'S', Pictures.Cell.square("#80b918"), 'F', Pictures.Cell.disc("#d00000")), "#111111"));
+        }
+        return Rendering.text(String.join("\n", rows) + "\n");
     }
 
     private Frame frame(String message) {

@@ -2,6 +2,10 @@ package dev.openenv.envs.wordle;
 
 import dev.openenv.envs.Readmes;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.openenv.envs.internal.Pictures;
+import dev.openenv.core.Replay;
+import dev.openenv.core.Forkable;
+import dev.openenv.core.Rendering;
 import dev.openenv.core.Default;
 import dev.openenv.core.Action;
 import dev.openenv.core.Environment;
@@ -34,7 +38,7 @@ import java.util.TreeSet;
  * come from {@link WordleRubric}.
  */
 public final class WordleEnvironment implements Environment<WordleEnvironment.Guess, WordleEnvironment.Feedback, WordleEnvironment.GameState>,
-        TaskProvider<WordleEnvironment.Puzzle> {
+        TaskProvider<WordleEnvironment.Puzzle>, Forkable<Replay.Snapshot<WordleEnvironment.Guess>> {
     /**
      * A task: one answer word. Splits: {@code test} holds every fifth word of the bundled list,
      * {@code train} the rest, so a policy can be scored on words it never trained on. Reset with
@@ -56,6 +60,7 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     public record GameState(String episodeId, int stepCount, int triesLeft, boolean solved) implements State {}
 
     private final Episode episode = new Episode();
+    private final Replay<Guess> replay = new Replay<>(); // the episode so far, for fork
     private final WordleRubric rubric = new WordleRubric();
     private String answer = WORDS.get(0);
     private final List<Scored> history = new ArrayList<>();
@@ -109,7 +114,18 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
     }
 
     @Override
+    public Replay.Snapshot<Guess> snapshot() {
+        return replay.snapshot();
+    }
+
+    @Override
+    public void restore(Replay.Snapshot<Guess> snapshot) {
+        Replay.restore(this, snapshot);
+    }
+
+    @Override
     public StepResult<Feedback> reset(ResetRequest request) {
+        request = replay.begin(request); // seeded, with an episode id: a fork replays it exactly
         String word;   // chosen (and a bad split or index refused) before anything changes
         if (request.split() != null) {
             String split = checkSplit(request.split());
@@ -129,8 +145,39 @@ public final class WordleEnvironment implements Environment<WordleEnvironment.Gu
 
     @Override
     public StepResult<Feedback> step(Guess g) {
+        replay.played(g);
         StepResult<Feedback> result = play(g);
         return result.withReward(rubric.score(g, result));
+    }
+
+    @Override
+    public List<Rendering.Format> renderFormats() {
+        return List.of(Rendering.Format.SVG, Rendering.Format.TEXT);
+    }
+
+    /** The guesses so far, one row each: green right place, yellow elsewhere in the word, grey absent. */
+    @Override
+    public Rendering render(Rendering.Format format) {
+        if (format == Rendering.Format.SVG) {
+            List<List<Pictures.Tile>> rows = new ArrayList<>();
+            for (Scored s : history) {
+                List<Pictures.Tile> row = new ArrayList<>();
+                for (int i = 0; i < s.guess().length(); i++) {
+                    char m = s.marks().charAt(i);
+                    row.add(new Pictures.Tile(String.valueOf(Character.toUpperCase(s.guess().charAt(i))),
+                            m == 'G' ? "#6aaa64" : m == 'Y' ? "#c9b458" : "#787c7e", "#ffffff"));
+                }
+                rows.add(row);
+            }
+            for (int i = history.size(); i < TRIES; i++) {
+                rows.add(java.util.Collections.nCopies(5, new Pictures.Tile("", "#ffffff", "#000000")));
+            }
+            return Rendering.svg(Pictures.tiles(List.of(), rows, "#fafafa"));
+        }
+        var text = new StringBuilder();
+        history.forEach(s -> text.append(s.guess().toUpperCase(java.util.Locale.ROOT)).append("  ").append(s.marks()).append('\n'));
+        text.append(TRIES - history.size()).append(" tries left\n");
+        return Rendering.text(text.toString());
     }
 
     /** The guess and its marks; the reward is the rubric's. */

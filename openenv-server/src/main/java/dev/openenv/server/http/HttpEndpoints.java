@@ -105,7 +105,7 @@ public final class HttpEndpoints {
             var args = bodies.reset(bodies.json(req));
             String requested = req.headers().first(SESSION_HEADER).orElse(null);
             Session session = "new".equals(requested) ? sessions.open(Session.Kind.HTTP) : session(requested);
-            JsonNode out = withTopLevelMetadata(await(session, env -> runner.reset(env, args), null));
+            JsonNode out = withTopLevelMetadata(await(session, env -> runner.reset(session.id(), env, args), null));
             res.header(SESSION_HEADER, session.id());
             json(res, 200, codec.writeBytes(out));
         });
@@ -117,7 +117,7 @@ public final class HttpEndpoints {
             Action action = runner.decodeAction(body.action());
             Session session = session(req.headers().first(SESSION_HEADER).orElse(null));
             Duration budget = body.timeout() != null ? body.timeout() : defaultStepTimeout;
-            JsonNode out = withTopLevelMetadata(await(session, env -> runner.step(env, action, budget), budget));
+            JsonNode out = withTopLevelMetadata(await(session, env -> runner.step(session.id(), env, action, budget), budget));
             res.header(SESSION_HEADER, session.id());
             json(res, 200, codec.writeBytes(out));
         });
@@ -207,9 +207,9 @@ public final class HttpEndpoints {
             work.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            HttpErrors.send(res, new Failure.SessionFailed("Server is shutting down"), codec);
+            HttpErrors.sendUnlessGone(res, new Failure.SessionFailed("Server is shutting down"), codec);
         } catch (Exception e) {
-            HttpErrors.send(res, Failure.of(e), codec);
+            HttpErrors.sendUnlessGone(res, Failure.of(e), codec);
         }
     }
 

@@ -13,6 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the two validation failures and the message otherwise.
  */
 public final class HttpErrors {
+    private static final System.Logger LOG = System.getLogger(HttpErrors.class.getName());
+
     private HttpErrors() {}
 
     public static void send(ServerResponse res, Failure failure, WireCodec codec) {
@@ -39,6 +41,35 @@ public final class HttpErrors {
             case Failure.NotSupported f -> body.put("detail", f.message());
         }
         json(res, failure.httpStatus(), codec.writeBytes(body));
+    }
+
+    /**
+     * {@link #send}, unless the answer already went out or cannot: a client that vanished mid-request is one
+     * debug line, not a stack trace (Helidon logs a warning with one when an error follows a sent response;
+     * a client in a connect/request/reset loop made 182 MiB of them in 10 s).
+     */
+    public static void sendUnlessGone(ServerResponse res, Failure failure, WireCodec codec) {
+        if (res.isSent()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "client went away before its answer was sent (" + failure.message() + ")");
+            return;
+        }
+        try {
+            send(res, failure, codec);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "client went away before its error answer was sent: " + e);
+        }
+    }
+
+    /** Writes a JSON answer; a client gone meanwhile is a debug line (see {@link #sendUnlessGone}). */
+    public static void jsonUnlessGone(ServerResponse res, int status, byte[] body) {
+        try {
+            json(res, status, body);
+        } catch (RuntimeException e) {
+            if (!res.isSent()) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "client went away before its answer was sent: " + e);
+        }
     }
 
     static void json(ServerResponse res, int status, byte[] body) {

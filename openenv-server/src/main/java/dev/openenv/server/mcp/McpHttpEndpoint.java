@@ -60,8 +60,6 @@ public final class McpHttpEndpoint {
     }
 
     private static void json(ServerResponse res, int status, byte[] body) {
-        res.status(status);
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(body);
+        HttpErrors.jsonUnlessGone(res, status, body);
     }
 }

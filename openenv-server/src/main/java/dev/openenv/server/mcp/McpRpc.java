@@ -1,5 +1,6 @@
 package dev.openenv.server.mcp;
 
+import dev.openenv.core.Forkable;
 import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.mcp.McpEnvironment;
@@ -18,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Where MCP JSON-RPC requests are validated and dispatched, for {@code POST /mcp}, {@code WS /mcp} and
  * the {@code {"type":"mcp"}} message of {@code /ws}: {@code tools/list}, {@code tools/call},
- * {@code openenv/session/create}, {@code openenv/session/close}, plus {@code initialize} and
+ * {@code openenv/session/create}, {@code openenv/session/close}, {@code openenv/session/fork} (ours), plus {@code initialize} and
  * {@code ping} so stock MCP clients can connect.
  *
  * <p>Which environment answers: the caller's own session on a WebSocket; else the session named by
@@ -133,6 +134,7 @@ public final class McpRpc {
             case "tools/call" -> callTool(params, caller);
             case "openenv/session/create" -> createSession(caller);
             case "openenv/session/close" -> closeSession(params, caller);
+            case "openenv/session/fork" -> forkSession(params, caller);
             case "initialize" -> initialize(params);
             case "ping" -> JsonNodeFactory.instance.objectNode();
             default -> {
@@ -236,6 +238,54 @@ public final class McpRpc {
         }
         Session s = sessions.open(Session.Kind.HTTP);
         return JsonNodeFactory.instance.objectNode().put("session_id", s.id());
+    }
+
+    /** The most sessions one fork may open. */
+    static final int MAX_FORKS = 64;
+
+    /**
+     * {@code openenv/session/fork} (ours): {@code count} new sessions, each continuing the episode of the
+     * source session (the caller's own on a WebSocket, else {@code params.session_id}, else the default
+     * HTTP session) from where it is now. They are sessions as {@code openenv/session/create} makes them
+     * (a capacity slot each, idle-reaped, attachable with {@code /ws?session_id=}, closed with
+     * {@code openenv/session/close} or {@code DELETE /session}); the source is not touched. All or none:
+     * when one cannot be opened or restored, those already opened are closed.
+     */
+    private JsonNode forkSession(JsonNode params, Caller caller) throws Exception {
+        JsonNode countNode = params.path("count");
+        if (!countNode.isIntegralNumber() || countNode.asInt() < 1 || countNode.asInt() > MAX_FORKS) {
+            throw Failure.raise(new Failure.InvalidParams("Invalid params - 'count' must be an integer from 1 to " + MAX_FORKS));
+        }
+        Session source = target(params, caller);
+        Object snapshot = source.await(env -> {
+            if (!(env instanceof Forkable<?> forkable)) {
+                throw Failure.raise(new Failure.NotSupported("fork is not supported for this environment"));
+            }
+            return forkable.snapshot();
+        }, null);
+        List<Session> forks = new ArrayList<>();
+        try {
+            for (int i = 0; i < countNode.asInt(); i++) {
+                Session fork = sessions.open(Session.Kind.HTTP);
+                forks.add(fork);
+                fork.await(env -> {
+                    restore(env, snapshot);
+                    return null;
+                }, null);
+            }
+        } catch (Exception | Error e) {
+            forks.forEach(f -> f.close("fork failed", true));
+            throw e;
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("source_session_id", source.id());
+        var ids = out.putArray("session_ids");
+        forks.forEach(f -> ids.add(f.id()));
+        return out;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void restore(Object env, Object snapshot) {
+        ((Forkable) env).restore(snapshot);
     }
 
     private JsonNode closeSession(JsonNode params, Caller caller) {

@@ -6,8 +6,11 @@ import dev.openenv.core.protocol.ProtocolException;
 import dev.openenv.server.session.Session;
 import dev.openenv.server.session.SessionManager;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.JsonNode;
 
@@ -25,8 +28,15 @@ import tools.jackson.databind.JsonNode;
  * it (no handoff). While a message is being answered that thread reads nothing, pongs included, so
  * liveness counts only the time the connection is actually reading: a step longer than two ping periods
  * never costs the session, and the silence clock restarts when the answer has been sent.
+ *
+ * <p>Bounds: a message is at most {@code maxMessageBytes} (UTF-8) however many fragments carry it; past
+ * that the connection is closed with 1009 and its partial message dropped. No timer thread ever writes:
+ * pings, refusals and closes started by a timer go to a per-connection writer (a virtual thread, started
+ * on demand), and a send, by any thread, that has not finished within the heartbeat's send timeout drops
+ * the peer: its session ends at once (freeing the slot) and its socket is closed under the stuck write.
  */
 public final class Connection implements WsListener {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     /** How the connection holds its session. */
     private sealed interface Binding {
         Session session();
@@ -42,8 +52,16 @@ public final class Connection implements WsListener {
     private final Heartbeat heartbeat;
     private final Dialect dialect;
     private final WireCodec codec;
-    private final StringBuilder partial = new StringBuilder();
+    private final int maxMessageBytes;
+    private StringBuilder partial = new StringBuilder(); // reader thread only
+    private long partialBytes; // reader thread only
     private final AtomicBoolean ended = new AtomicBoolean();
+    private final ArrayDeque<Runnable> outbox = new ArrayDeque<>(); // guarded by itself
+    private boolean draining; // guarded by outbox
+    /** When the reader's send in progress began (0: none); a stuck one is the peer not reading. */
+    private volatile long readerSendSince;
+    /** When the writer's send in progress began (0: none). */
+    private volatile long writerSendSince;
     private volatile Binding binding;
     private volatile WsSession ws;
     private volatile Thread reader;
@@ -51,11 +69,12 @@ public final class Connection implements WsListener {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
 
-    public Connection(SessionManager sessions, Heartbeat heartbeat, Dialect dialect, WireCodec codec) {
+    public Connection(SessionManager sessions, Heartbeat heartbeat, Dialect dialect, WireCodec codec, int maxMessageBytes) {
         this.sessions = sessions;
         this.heartbeat = heartbeat;
         this.dialect = dialect;
         this.codec = codec;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     @Override
@@ -65,10 +84,10 @@ public final class Connection implements WsListener {
         try {
             bound = bind(ws);
         } catch (ProtocolException e) {
-            refuse(ws, e.failure());
+            timedSend(() -> refuse(ws, e.failure()));
             return;
         } catch (RuntimeException e) {
-            refuse(ws, new Failure.SessionFailed(String.valueOf(e.getMessage())));
+            timedSend(() -> refuse(ws, new Failure.SessionFailed(String.valueOf(e.getMessage()))));
             return;
         }
         binding = bound;
@@ -95,7 +114,8 @@ public final class Connection implements WsListener {
         }
         bound.session().ended().thenAccept(ending -> {
             if (ending.byServer() && !ended.get()) {
-                refuse(ws, new Failure.SessionFailed(ending.reason()));
+                // Often on the reaper's thread or at shutdown: the writer tells the peer, never the caller.
+                sendLater(() -> refuse(ws, new Failure.SessionFailed(ending.reason())));
             }
         });
         heartbeat.watch(this);
@@ -120,12 +140,19 @@ public final class Connection implements WsListener {
         heard();
         String message;
         if (!last || !partial.isEmpty()) {
+            // Helidon bounds each frame; the whole message is bounded here, before it is held.
+            partialBytes += utf8Length(text);
+            if (partialBytes > maxMessageBytes) {
+                tooBig(ws);
+                return;
+            }
             partial.append(text);
             if (!last) {
                 return;
             }
             message = partial.toString();
-            partial.setLength(0);
+            partial = new StringBuilder(); // a large message's buffer is not kept for the next one
+            partialBytes = 0;
         } else {
             message = text;
         }
@@ -141,8 +168,9 @@ public final class Connection implements WsListener {
                 case Dialect.Reply.Send send -> send(ws, send.frame());
                 case Dialect.Reply.Silence silence -> { }
                 case Dialect.Reply.Hangup hangup -> {
+                    // Closed first, ended after: a close that blocks is still watched by the send timeout.
+                    timedSend(() -> ws.close(1000, ""));
                     end(hangup.reason());
-                    ws.close(1000, "");
                 }
             }
         } finally {
@@ -178,7 +206,43 @@ public final class Connection implements WsListener {
 
     @Override
     public void onError(WsSession ws, Throwable t) {
+        // Most often the peer went away mid-answer: one line, not a stack trace per dropped client.
+        LOG.log(System.Logger.Level.DEBUG, () -> "session " + sessionId() + ": connection error: " + t, t);
         end("connection error: " + t.getMessage());
+    }
+
+    /** Closes with 1009 a connection whose message outgrew the limit, and stops reading it. */
+    private void tooBig(WsSession ws) {
+        partial = new StringBuilder();
+        partialBytes = 0;
+        LOG.log(System.Logger.Level.INFO, "session " + sessionId() + ": message of more than " + maxMessageBytes
+                + " bytes (in fragments); closing with 1009");
+        timedSend(() -> ws.close(WsCloseCodes.TOO_BIG, "Message too big")); // watched: before end()
+        end("message too big");
+        ws.terminate(); // throws: Helidon then closes the socket instead of reading the rest of the flood
+    }
+
+    private String sessionId() {
+        Binding bound = binding;
+        return bound == null ? "-" : bound.session().id();
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private void heard() {
@@ -196,6 +260,13 @@ public final class Connection implements WsListener {
             end("connection lost");
             return;
         }
+        if (stuck(readerSendSince, now) || stuck(writerSendSince, now)) {
+            LOG.log(System.Logger.Level.INFO, "session " + sessionId() + ": peer stopped reading (a send blocked for more than "
+                    + heartbeat.sendTimeout().toMillis() + " ms); dropping it");
+            end("peer stopped reading");
+            drop();
+            return;
+        }
         long interval = heartbeat.pingInterval().toNanos();
         if (interval == 0) {
             return;
@@ -208,11 +279,87 @@ public final class Connection implements WsListener {
         boolean pingUnanswered = now - lastPingNanos >= interval;
         if (!busy && silent > 2 * interval && pingUnanswered) {
             // Half-open connection: the peer stopped answering pings.
+            LOG.log(System.Logger.Level.INFO, "session " + sessionId() + ": peer stopped answering pings; dropping it");
             end("peer stopped answering pings");
-            ws.terminate();
-        } else if (silent >= interval && now - lastPingNanos >= interval) {
+            drop();
+        } else if (silent >= interval && now - lastPingNanos >= interval && !writerBusy()) {
             lastPingNanos = now;
-            ws.ping(BufferData.empty());
+            sendLater(() -> ws.ping(BufferData.empty()));
+        }
+    }
+
+    private boolean stuck(long since, long now) {
+        return since != 0 && now - since > heartbeat.sendTimeout().toNanos();
+    }
+
+    /**
+     * Closes the socket under whatever is blocked on it (a write to a peer that does not read, a read from
+     * one that vanished), off the caller's thread: the writes fail, the reader ends, Helidon cleans up.
+     */
+    private void drop() {
+        WsSession s = ws;
+        Thread.ofVirtual().name("openenv-ws-drop").start(() -> {
+            try {
+                if (s.socketContext() instanceof ConnectionContext ctx) {
+                    ctx.serverSocket().close();
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing a dropped connection failed", e);
+            }
+        });
+    }
+
+    private boolean writerBusy() {
+        synchronized (outbox) {
+            return draining;
+        }
+    }
+
+    /** Runs {@code write} on this connection's writer thread, after the writes queued before it. */
+    private void sendLater(Runnable write) {
+        synchronized (outbox) {
+            if (outbox.size() >= 8) {
+                return; // the writer is stuck; the send timeout is about to drop this peer
+            }
+            outbox.add(write);
+            if (draining) {
+                return;
+            }
+            draining = true;
+        }
+        heartbeat.writer(true);
+        Thread.ofVirtual().name("openenv-ws-writer").start(this::drain);
+    }
+
+    private void drain() {
+        while (true) {
+            Runnable next;
+            synchronized (outbox) {
+                next = outbox.poll();
+                if (next == null) {
+                    draining = false;
+                    heartbeat.writer(false);
+                    return;
+                }
+            }
+            writerSendSince = System.nanoTime() | 1;
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "session " + sessionId() + ": send failed: " + e);
+            } finally {
+                writerSendSince = 0;
+            }
+        }
+    }
+
+    /** A send from the reader thread, watched by the send timeout. */
+    private void timedSend(Runnable write) {
+        readerSendSince = System.nanoTime() | 1;
+        try {
+            write.run();
+        } finally {
+            readerSendSince = 0;
         }
     }
 
@@ -234,12 +381,14 @@ public final class Connection implements WsListener {
     }
 
     private void send(WsSession ws, JsonNode frame) {
-        ws.send(codec.write(frame), true);
+        String text = codec.write(frame);
+        timedSend(() -> ws.send(text, true));
     }
 
+    /** Tells the peer of {@code failure} and closes; the caller's thread writes (see {@link #timedSend}, {@link #sendLater}). */
     private void refuse(WsSession ws, Failure failure) {
         try {
-            send(ws, dialect.failure(failure));
+            ws.send(codec.write(dialect.failure(failure)), true);
             ws.close(1000, "");
         } catch (RuntimeException ignored) {
             // The peer is already gone.

@@ -36,11 +36,11 @@ public final class WsFrames implements Dialect {
             return switch (ClientMessage.parse(codec.parse(text))) {
                 case ClientMessage.Reset m -> {
                     ResetRequest request = m.request(codec);
-                    yield send(new ServerMessage.Observation(session.await(env -> runner.reset(env, request), null)));
+                    yield send(new ServerMessage.Observation(session.await(env -> runner.reset(session.id(), env, request), null)));
                 }
                 case ClientMessage.Step m -> {
                     Action action = runner.decodeAction(m.action());
-                    yield send(new ServerMessage.Observation(session.await(env -> runner.step(env, action, stepTimeout), null)));
+                    yield send(new ServerMessage.Observation(session.await(env -> runner.step(session.id(), env, action, stepTimeout), null)));
                 }
                 case ClientMessage.State m -> send(new ServerMessage.State(session.await(runner::state, null)));
                 case ClientMessage.Mcp m -> send(new ServerMessage.Mcp(mcp.handle(m.request(), new McpRpc.Caller(session, false))));

@@ -14,6 +14,7 @@
   let actionForm = null;
   let mcp = false;
   let history = [];
+  let renders = true; // until the environment refuses the reset option "render"
   let episodeReturn = 0;
 
   // ---------------------------------------------------------------- connection
@@ -104,7 +105,18 @@
     const seedText = $("seed").value.trim();
     const data = seedText === "" ? {} : { seed: Number(seedText) };
     try {
-      const frame = await request({ type: "reset", data });
+      let frame;
+      if (renders) {
+        try {
+          // Ask for a picture of the state; an environment that does not render refuses the option.
+          frame = await request({ type: "reset", data: { ...data, render: true } });
+        } catch (e) {
+          const refused = e.data && e.data.code === "VALIDATION_ERROR" && (e.data.errors || []).some((x) => (x.loc || [])[0] === "render");
+          if (!refused) throw e;
+          renders = false;
+        }
+      }
+      if (!frame) frame = await request({ type: "reset", data });
       history = [];
       episodeReturn = 0;
       showResult(frame.data);
@@ -121,7 +133,7 @@
       const frame = await request({ type: "step", data: action });
       const result = frame.data || {};
       if (typeof result.reward === "number") episodeReturn += result.reward;
-      history.push({ action, observation: result.observation, reward: result.reward, done: result.done });
+      history.push({ action, observation: withoutPicture(result.observation), reward: result.reward, done: result.done });
       showResult(result);
       renderHistory();
       await refreshState();
@@ -162,7 +174,45 @@
     return value === undefined ? "null" : JSON.stringify(value);
   }
 
+  // An observation as the history lists it: without the picture, which the page already shows.
+  function withoutPicture(observation) {
+    if (!observation || !observation.metadata || !("render" in observation.metadata)) return observation;
+    const metadata = { ...observation.metadata };
+    delete metadata.render;
+    return { ...observation, metadata };
+  }
+
+  // The environment's picture of its state (metadata "render": text, SVG or PNG) in place of raw JSON.
+  function showPicture(result) {
+    const meta = (result.observation && result.observation.metadata) || result.metadata || {};
+    const picture = meta.render;
+    const box = $("picture");
+    if (!picture || typeof picture.content !== "string") {
+      box.hidden = true;
+      box.replaceChildren();
+      $("observation-raw").open = true;
+      return;
+    }
+    let node;
+    if (picture.format === "text") {
+      node = document.createElement("pre");
+      node.className = "rendering";
+      node.textContent = picture.content;
+    } else {
+      // As an image, so an SVG cannot run scripts in the page.
+      node = document.createElement("img");
+      node.alt = "rendering of the state";
+      const bytes = picture.format === "png" ? picture.content : btoa(unescape(encodeURIComponent(picture.content)));
+      node.src = "data:" + picture.media_type + ";base64," + bytes;
+    }
+    box.replaceChildren(node);
+    box.hidden = false;
+    box.dataset.format = picture.format;
+    $("observation-raw").open = false;
+  }
+
   function showResult(result) {
+    showPicture(result);
     $("observation").textContent = pretty(result.observation);
     $("reward").textContent = result.reward === null || result.reward === undefined ? "–" : String(result.reward);
     $("done").textContent = String(Boolean(result.done));
@@ -217,13 +267,29 @@
     const lo = Math.min(0, ...values);
     let hi = Math.max(0, ...values);
     if (hi === lo) hi = lo + 1;
-    const W = 400, H = 120, pad = 8;
-    const x = (s) => pad + (points.length <= 1 ? (W - 2 * pad) / 2 : ((s - 1) * (W - 2 * pad)) / (points.length - 1));
-    const y = (r) => H - pad - ((r - lo) * (H - 2 * pad)) / (hi - lo);
+    const W = 400, H = 150, left = 44, right = 8, top = 8, bottom = 30;
+    const x = (s) => left + (points.length <= 1 ? (W - left - right) / 2 : ((s - 1) * (W - left - right)) / (points.length - 1));
+    const y = (r) => H - bottom - ((r - lo) * (H - top - bottom)) / (hi - lo);
     const nodes = [];
-    const axis = document.createElementNS(ns, "line");
-    Object.entries({ x1: 0, x2: W, y1: y(0), y2: y(0), class: "axis" }).forEach(([k, v]) => axis.setAttribute(k, v));
-    nodes.push(axis);
+    const el = (name, attrs, text) => {
+      const n = document.createElementNS(ns, name);
+      Object.entries(attrs).forEach(([k, v]) => n.setAttribute(k, v));
+      if (text !== undefined) n.textContent = text;
+      return n;
+    };
+    const label = (v) => String(Math.round(v * 1000) / 1000);
+    nodes.push(el("line", { x1: left, x2: W - right, y1: y(0), y2: y(0), class: "axis" }));
+    nodes.push(el("line", { x1: left, x2: left, y1: top, y2: H - bottom, class: "axis" }));
+    for (const v of [...new Set([lo, 0, hi])]) {
+      nodes.push(el("text", { x: left - 4, y: y(v) + 4, class: "tick", "text-anchor": "end" }, label(v)));
+    }
+    if (points.length > 0) {
+      nodes.push(el("text", { x: x(1), y: H - bottom + 14, class: "tick", "text-anchor": "middle" }, "1"));
+      if (points.length > 1) nodes.push(el("text", { x: x(points.length), y: H - bottom + 14, class: "tick", "text-anchor": "middle" }, String(points.length)));
+    }
+    nodes.push(el("text", { x: (left + W - right) / 2, y: H - 2, class: "axis-title", "text-anchor": "middle" }, "step"));
+    nodes.push(el("text", { x: 10, y: (top + H - bottom) / 2, class: "axis-title", "text-anchor": "middle",
+      transform: "rotate(-90 10 " + (top + H - bottom) / 2 + ")" }, "reward"));
     const drawn = points.filter((p) => p.reward !== null);
     if (drawn.length > 1) {
       const line = document.createElementNS(ns, "polyline");

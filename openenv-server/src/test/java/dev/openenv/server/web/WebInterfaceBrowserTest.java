@@ -96,7 +96,7 @@ class WebInterfaceBrowserTest {
         reset("7");
         browser.type("message", "hello web");
         step(1);
-        JsonNode observation = json(browser.byId("observation").getText());
+        JsonNode observation = json(browser.byId("observation").getAttribute("textContent"));
         assertThat(observation.path("echoed_message").asString()).isEqualTo("hello web");
         assertThat(observation.path("message_length").asInt()).isEqualTo(9);
         assertThat(browser.byId("reward").getText()).isEqualTo("0.9");
@@ -127,10 +127,10 @@ class WebInterfaceBrowserTest {
         browser.waitConnected();
 
         reset("11");
-        String seeded = browser.byId("observation").getText();
+        String seeded = browser.byId("observation").getAttribute("textContent");
         browser.type("column", "3");
         step(1);
-        JsonNode board = json(browser.byId("observation").getText());
+        JsonNode board = json(browser.byId("observation").getAttribute("textContent"));
         assertThat(board.path("board")).hasSize(6);
         assertThat(board.path("board").path(5).path(3).asInt()).as("our disc at the bottom of column 3").isEqualTo(1);
         int opponent = board.path("opponent_column").asInt();
@@ -149,7 +149,7 @@ class WebInterfaceBrowserTest {
         browser.type("column", "9");
         step(2);
         assertThat(browser.fieldError("column")).isEmpty();
-        assertThat(json(browser.byId("observation").getText()).path("message").asString()).contains("legal columns");
+        assertThat(json(browser.byId("observation").getAttribute("textContent")).path("message").asString()).contains("legal columns");
         assertThat(browser.byId("reward").getText()).isEqualTo("-0.1");
 
         browser.type("column", "2");
@@ -164,10 +164,83 @@ class WebInterfaceBrowserTest {
 
         // The same seed gives the same episode start; another play gives the same opponent reply.
         reset("11");
-        assertThat(browser.byId("observation").getText()).isEqualTo(seeded);
+        assertThat(browser.byId("observation").getAttribute("textContent")).isEqualTo(seeded);
         browser.type("column", "3");
         step(1);
-        assertThat(json(browser.byId("observation").getText()).path("opponent_column").asInt()).isEqualTo(opponent);
+        assertThat(json(browser.byId("observation").getAttribute("textContent")).path("opponent_column").asInt()).isEqualTo(opponent);
+    }
+
+    /** Each game's picture of its state replaces the raw JSON; a screenshot of each goes to target/screenshots. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"connect4,column,3", "gridworld,action,RIGHT", "snake,direction,UP",
+            "wordle,guess,about", "blackjack,action,hit"})
+    void gamesShowTheirRenderedBoard(String env, String field, String value) throws Exception {
+        serve(env, 4);
+        browser.open(server.baseUrl() + "/web/");
+        browser.waitConnected();
+        reset("5");
+        WebElement picture = browser.byId("picture");
+        assertThat(picture.isDisplayed()).as("the rendering is shown after reset").isTrue();
+        assertThat(picture.getAttribute("data-format")).isEqualTo("svg");
+        String before = browser.driver.findElement(By.cssSelector("#picture img")).getAttribute("src");
+        assertThat(before).startsWith("data:image/svg+xml;base64,");
+        assertThat(browser.byId("observation").isDisplayed()).as("raw JSON folded away").isFalse();
+
+        if (browser.field(field).getTagName().equals("select")) {
+            new Select(browser.field(field)).selectByVisibleText(value);
+        } else {
+            browser.type(field, value);
+        }
+        step(1);
+        String after = browser.driver.findElement(By.cssSelector("#picture img")).getAttribute("src");
+        assertThat(after).as("the picture follows the step").isNotEqualTo(before);
+        Number width = (Number) browser.script("return document.querySelector('#picture img').naturalWidth");
+        assertThat(width.intValue()).as("the SVG decodes as an image").isGreaterThan(50);
+        assertThat(browser.driver.findElements(By.cssSelector("#chart text.axis-title"))).extracting(WebElement::getText)
+                .containsExactly("step", "reward");
+
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1100));
+        Path shot = Path.of("target", "screenshots", "web-" + env + ".png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, browser.driver.getScreenshotAs(OutputType.BYTES));
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1000));
+    }
+
+    /** The replay page steps through a file the server recorded (OPENENV_RECORD_DIR), pictures included. */
+    @Test
+    void replayStepsThroughARecordedTrajectory(@org.junit.jupiter.api.io.TempDir Path records) throws Exception {
+        var type = dev.openenv.core.EnvironmentType.of("connect4", dev.openenv.envs.connect4.ConnectFourEnvironment.Drop.class,
+                dev.openenv.envs.connect4.ConnectFourEnvironment.Board.class, dev.openenv.envs.connect4.ConnectFourEnvironment.GameState.class);
+        try (EnvServer recording = EnvServer.builder(dev.openenv.envs.connect4.ConnectFourEnvironment::new).types(type)
+                .config(config(LocalServers.local(), 2)).record(records).start()) {
+            var http = java.net.http.HttpClient.newHttpClient();
+            for (String[] call : new String[][] {{"/reset", "{\"seed\":4,\"render\":true}"}, {"/step", "{\"action\":{\"column\":3}}"},
+                    {"/step", "{\"action\":{\"column\":2}}"}, {"/step", "{\"action\":{\"column\":4}}"}}) {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(recording.baseUrl() + call[0]))
+                        .header("content-type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(call[1])).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+            browser.open(recording.baseUrl() + "/web/replay.html");
+        }
+        Path file;
+        try (var listed = Files.list(records)) {
+            file = listed.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        browser.driver.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
+        browser.waitFor(d -> "1".equals(d.findElement(By.tagName("body")).getAttribute("data-episodes")));
+        assertThat(browser.byId("position").getText()).isEqualTo("0 / 3");
+        String start = browser.driver.findElement(By.cssSelector("#picture img")).getAttribute("src");
+        browser.byId("next").click();
+        browser.byId("next").click();
+        assertThat(browser.byId("position").getText()).isEqualTo("2 / 3");
+        assertThat(browser.byId("action").getText()).contains("\"column\": 2");
+        assertThat(browser.driver.findElement(By.cssSelector("#picture img")).getAttribute("src")).isNotEqualTo(start);
+        browser.byId("last").click();
+        assertThat(browser.byId("position").getText()).isEqualTo("3 / 3");
+        Path shot = Path.of("target", "screenshots", "web-replay.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, browser.driver.getScreenshotAs(OutputType.BYTES));
     }
 
     @Test
@@ -185,7 +258,7 @@ class WebInterfaceBrowserTest {
         message.sendKeys("tool time");
         browser.andWaitForUpdate(() -> card.findElement(By.cssSelector("button[type='submit']")).click());
         assertThat(browser.historyRows()).hasSize(1);
-        JsonNode observation = json(browser.byId("observation").getText());
+        JsonNode observation = json(browser.byId("observation").getAttribute("textContent"));
         assertThat(observation.path("tool_name").asString()).isEqualTo("echo_with_length");
         assertThat(observation.path("result").path("structured_content").path("length").asInt()).isEqualTo(9);
 
@@ -231,7 +304,7 @@ class WebInterfaceBrowserTest {
         browser.type("address.number", "12");
         browser.type("tip", "1.5");
         step(1);
-        JsonNode got = json(browser.byId("observation").getText());
+        JsonNode got = json(browser.byId("observation").getAttribute("textContent"));
         assertThat(got.path("customer").asString()).isEqualTo("Ada");
         assertThat(got.path("quantity").asInt()).isEqualTo(3);
         assertThat(got.path("size").asString()).isEqualTo("LARGE");
@@ -297,7 +370,7 @@ class WebInterfaceBrowserTest {
             reset("1");
             browser.type("message", "through the proxy");
             step(1);
-            assertThat(json(browser.byId("observation").getText()).path("echoed_message").asString()).isEqualTo("through the proxy");
+            assertThat(json(browser.byId("observation").getAttribute("textContent")).path("echoed_message").asString()).isEqualTo("through the proxy");
         }
     }
 }
