@@ -31,6 +31,7 @@ public final class WebInterface {
         assets.put("app.css", load("app.css", "text/css; charset=utf-8"));
         assets.put("replay.html", load("replay.html", "text/html; charset=utf-8"));
         assets.put("replay.js", load("replay.js", "text/javascript; charset=utf-8"));
+        assets.put("picture.js", load("picture.js", "text/javascript; charset=utf-8"));
     }
 
     /** Registers {@code /}, {@code /web} and {@code /web/*}; call before the catch-all 404. */

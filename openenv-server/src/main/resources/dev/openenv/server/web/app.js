@@ -182,33 +182,10 @@
     return { ...observation, metadata };
   }
 
-  // The environment's picture of its state (metadata "render": text, SVG or PNG) in place of raw JSON.
+  // The environment's picture of its state in place of raw JSON (picture.js).
   function showPicture(result) {
     const meta = (result.observation && result.observation.metadata) || result.metadata || {};
-    const picture = meta.render;
-    const box = $("picture");
-    if (!picture || typeof picture.content !== "string") {
-      box.hidden = true;
-      box.replaceChildren();
-      $("observation-raw").open = true;
-      return;
-    }
-    let node;
-    if (picture.format === "text") {
-      node = document.createElement("pre");
-      node.className = "rendering";
-      node.textContent = picture.content;
-    } else {
-      // As an image, so an SVG cannot run scripts in the page.
-      node = document.createElement("img");
-      node.alt = "rendering of the state";
-      const bytes = picture.format === "png" ? picture.content : btoa(unescape(encodeURIComponent(picture.content)));
-      node.src = "data:" + picture.media_type + ";base64," + bytes;
-    }
-    box.replaceChildren(node);
-    box.hidden = false;
-    box.dataset.format = picture.format;
-    $("observation-raw").open = false;
+    OpenEnvPicture.show(meta.render);
   }
 
   function showResult(result) {

@@ -29,28 +29,7 @@
   }
 
   function picture(observation) {
-    const render = observation && observation.metadata && observation.metadata.render;
-    const box = $("picture");
-    if (!render || typeof render.content !== "string") {
-      box.hidden = true;
-      box.replaceChildren();
-      $("observation-raw").open = true;
-      return;
-    }
-    let node;
-    if (render.format === "text") {
-      node = document.createElement("pre");
-      node.className = "rendering";
-      node.textContent = render.content;
-    } else {
-      node = document.createElement("img");
-      node.alt = "rendering of the state";
-      const bytes = render.format === "png" ? render.content : btoa(unescape(encodeURIComponent(render.content)));
-      node.src = "data:" + render.media_type + ";base64," + bytes;
-    }
-    box.replaceChildren(node);
-    box.hidden = false;
-    $("observation-raw").open = false;
+    OpenEnvPicture.show(observation && observation.metadata && observation.metadata.render);
   }
 
   function show() {
