@@ -1,6 +1,5 @@
 package dev.openenv.server.recording;
 
-import dev.openenv.core.Action;
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.json.WireCodec;
 import java.io.BufferedOutputStream;
@@ -18,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -41,7 +39,7 @@ public final class Recorder implements AutoCloseable {
 
     /** One thing that happened in a session; every field is immutable once handed over. */
     private record Event(boolean reset, long timeMillis, String sessionId, Object env, String episodeId, Object input,
-                         JsonNode observation, JsonNode reward, JsonNode done, JsonNode metadata, long nanos) {}
+                         String observation, JsonNode reward, JsonNode done, JsonNode metadata, long nanos) {}
 
     /** An environment's current episode and its step count; the writer thread's alone. */
     private static final class Episode {
@@ -71,6 +69,10 @@ public final class Recorder implements AutoCloseable {
     private Counting counted; // writer thread only: bytes written to the current file
     private JsonGenerator generator; // writer thread only: one per file, lines separated by \n
     private int fileIndex;    // writer thread only
+    /** One writer per action/request class, its serializer resolved once (a lookup per line was measurable). Writer thread only. */
+    private final java.util.Map<Class<?>, tools.jackson.databind.ObjectWriter> writers = new java.util.HashMap<>();
+    private long lastMillis; // writer thread only
+    private String lastTime;  // writer thread only
 
     /** Records into {@code dir} (created if missing), starting a new file every {@code maxFileBytes}. */
     public Recorder(Path dir, long maxFileBytes) {
@@ -88,14 +90,14 @@ public final class Recorder implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "recording episodes to {0} (files of at most {1} bytes)", this.dir, maxFileBytes);
     }
 
-    /** A reset of {@code env} answered: starts its episode. */
-    public void reset(String sessionId, Object env, String episodeId, ResetRequest request, ObjectNode envelope, long nanos) {
-        offer(true, sessionId, env, episodeId, request, envelope, nanos);
+    /** A reset of {@code env} answered (its observation already serialized): starts its episode. */
+    public void reset(String sessionId, Object env, String episodeId, ResetRequest request, String observation, ObjectNode envelope, long nanos) {
+        offer(true, sessionId, env, episodeId, request, observation, envelope, nanos);
     }
 
-    /** A step of {@code env} answered. */
-    public void step(String sessionId, Object env, Action action, ObjectNode envelope, long nanos) {
-        offer(false, sessionId, env, null, action, envelope, nanos);
+    /** A step of {@code env} answered (its observation already serialized); {@code action} is the action or its JSON. */
+    public void step(String sessionId, Object env, Object action, String observation, ObjectNode envelope, long nanos) {
+        offer(false, sessionId, env, null, action, observation, envelope, nanos);
     }
 
     /** Events dropped because the writer was behind (or closed). */
@@ -108,9 +110,10 @@ public final class Recorder implements AutoCloseable {
         return written.get();
     }
 
-    private void offer(boolean reset, String sessionId, Object env, String episodeId, Object input, ObjectNode envelope, long nanos) {
+    private void offer(boolean reset, String sessionId, Object env, String episodeId, Object input, String observation,
+                       ObjectNode envelope, long nanos) {
         // References only: the envelope object itself may still gain keys on its way out (HTTP adds metadata).
-        var event = new Event(reset, System.currentTimeMillis(), sessionId, env, episodeId, input, envelope.get("observation"),
+        var event = new Event(reset, System.currentTimeMillis(), sessionId, env, episodeId, input, observation,
                 envelope.get("reward"), envelope.get("done"), envelope.get("metadata"), nanos);
         if (!closed && queued.incrementAndGet() <= QUEUE) {
             queue.offer(event);
@@ -166,24 +169,56 @@ public final class Recorder implements AutoCloseable {
         {
             g.writeStartObject();
             g.writeStringProperty("type", e.reset() ? "reset" : "step");
-            g.writeStringProperty("time", Instant.ofEpochMilli(e.timeMillis()).toString());
+            g.writeStringProperty("time", time(e.timeMillis()));
             g.writeStringProperty("session_id", e.sessionId());
             g.writeStringProperty("episode_id", episode.id);
             g.writeNumberProperty("step", e.reset() ? 0 : episode.steps);
             g.writeName(e.reset() ? "request" : "action");
-            g.writePOJO(e.input() instanceof ResetRequest r ? r.toWire() : e.input());
+            Object input = e.input() instanceof ResetRequest r ? r.toWire() : e.input();
+            if (input instanceof JsonNode sent) {
+                g.writeTree(sent); // the action as the client sent it: no serializer to look up
+            } else {
+                writers.computeIfAbsent(input.getClass(), type -> codec.mapper().writerFor(type)).writeValue(g, input);
+            }
             g.writeName("observation");
-            g.writeTree(e.observation());
+            g.writeRawValue(e.observation());
             g.writeName("reward");
-            g.writeTree(e.reward() == null ? JsonNodeFactory.instance.nullNode() : e.reward());
+            // Scalars and the usual empty metadata are written directly: writeTree goes through a serializer lookup.
+            if (e.reward() == null || !e.reward().isNumber()) {
+                g.writeNull();
+            } else {
+                g.writeNumber(e.reward().doubleValue());
+            }
             g.writeBooleanProperty("done", e.done() != null && e.done().asBoolean());
             g.writeName("metadata");
-            g.writeTree(e.metadata() == null || e.metadata().isNull() ? JsonNodeFactory.instance.objectNode() : e.metadata());
-            g.writeNumberProperty("duration_ms", e.nanos() / 1e6);
+            if (e.metadata() == null || e.metadata().isNull() || e.metadata().isEmpty()) {
+                g.writeStartObject();
+                g.writeEndObject();
+            } else {
+                g.writeTree(e.metadata());
+            }
+            g.writeName("duration_ms");
+            g.writeNumber(millis(e.nanos()));
             g.writeEndObject();
             g.writeRaw('\n');
         }
         written.incrementAndGet();
+    }
+
+    /** ISO-8601 of {@code millis}; many lines share a millisecond, so the last one is kept. */
+    private String time(long millis) {
+        if (millis != lastMillis || lastTime == null) {
+            lastMillis = millis;
+            lastTime = Instant.ofEpochMilli(millis).toString();
+        }
+        return lastTime;
+    }
+
+    /** {@code nanos} as milliseconds with three decimals, without the cost of printing a double. */
+    private static String millis(long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        long frac = micros % 1000;
+        return (micros / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
     }
 
     /** Counts what reaches the file, for rotation by size. */
