@@ -55,10 +55,11 @@ public class DispatchBenchmark {
     }
 
     private byte[] step(Session session) throws Exception {
-        Action action = runner.decodeAction(codec.parse(stepFrame).get("data"));
+        var data = codec.parse(stepFrame).get("data");
+        Action action = runner.decodeAction(data);
         ObjectNode frame = codec.object(java.util.Map.of());
         frame.put("type", "observation");
-        frame.set("data", session.await(env -> runner.step("bench", env, action, null), null));
+        frame.set("data", session.await(env -> runner.step("bench", env, action, data, null), null));
         return codec.writeBytes(frame);
     }
 
