@@ -6,6 +6,11 @@
 module dev.openenv.client {
     requires transitive dev.openenv.core;
     requires java.net.http;
+    requires io.netty.buffer;
+    requires io.netty.codec.http;
+    requires io.netty.common;
+    requires io.netty.handler;
+    requires io.netty.transport;
 
     exports dev.openenv.client;
 }

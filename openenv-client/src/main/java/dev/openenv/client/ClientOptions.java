@@ -7,14 +7,22 @@ import java.util.Objects;
 /**
  * How a client connects.
  *
- * @param transport      WebSocket (the default, one stateful session per client) or HTTP
+ * @param transport      WebSocket (the default, one stateful session per client), the same over the JDK's own
+ *                       WebSocket client, or HTTP
  * @param connectTimeout how long opening the connection may take (default 10 s, as the reference)
  * @param replyTimeout   how long one reply may take (default 60 s); on expiry the session is dropped
  * @param headers        extra headers sent when connecting (e.g. authorization)
  */
 public record ClientOptions(Transport transport, Duration connectTimeout, Duration replyTimeout, Map<String, String> headers) {
     /** Which wire a client speaks. */
-    public enum Transport { WEBSOCKET, HTTP }
+    public enum Transport {
+        /** The {@code /ws} session with Netty's codec, read and written on the calling threads: the default, the least CPU per step. */
+        WEBSOCKET,
+        /** The {@code /ws} session over the JDK's {@code java.net.http.WebSocket}: no Netty, about twice the CPU per step. */
+        WEBSOCKET_JDK,
+        /** The HTTP routes ({@code /reset}, {@code /step}, {@code /state}), for servers that speak only HTTP. */
+        HTTP
+    }
 
     public ClientOptions {
         Objects.requireNonNull(transport, "transport");

@@ -109,27 +109,27 @@ public final class EnvClient<A extends Action, O, S extends State> extends Sessi
 
     /** Starts an episode: seed, episode id, task and options as {@code request} says. */
     public StepResult<O> reset(ResetRequest request) {
-        return ClientCore.await(sendReset(request));
+        return core.await(sendReset(request));
     }
 
     public StepResult<O> step(A action) {
-        return ClientCore.await(sendStep(action));
+        return core.await(sendStep(action));
     }
 
     public S state() {
-        return ClientCore.await(sendState());
+        return core.await(sendState());
     }
 
     public CompletableFuture<StepResult<O>> resetAsync(ResetRequest request) {
-        return ClientCore.async(sendReset(request));
+        return core.async(sendReset(request));
     }
 
     public CompletableFuture<StepResult<O>> stepAsync(A action) {
-        return ClientCore.async(sendStep(action));
+        return core.async(sendStep(action));
     }
 
     public CompletableFuture<S> stateAsync() {
-        return ClientCore.async(sendState());
+        return core.async(sendState());
     }
 
     private CompletableFuture<StepResult<O>> sendReset(ResetRequest request) {

@@ -75,7 +75,7 @@ public final class GenericEnvClient extends SessionClient {
 
     /** Starts an episode; the map's entries ({@code seed}, {@code episode_id}, anything else) are sent as-is. */
     public StepResult<Map<String, Object>> reset(Map<String, ?> arguments) {
-        return ClientCore.await(sendReset(arguments));
+        return core.await(sendReset(arguments));
     }
 
     /** Starts an episode as {@code request} says (the same members as {@link EnvClient#reset(ResetRequest)} sends). */
@@ -84,23 +84,23 @@ public final class GenericEnvClient extends SessionClient {
     }
 
     public StepResult<Map<String, Object>> step(Map<String, ?> action) {
-        return ClientCore.await(sendStep(action));
+        return core.await(sendStep(action));
     }
 
     public Map<String, Object> state() {
-        return ClientCore.await(sendState());
+        return core.await(sendState());
     }
 
     public CompletableFuture<StepResult<Map<String, Object>>> resetAsync(Map<String, ?> arguments) {
-        return ClientCore.async(sendReset(arguments));
+        return core.async(sendReset(arguments));
     }
 
     public CompletableFuture<StepResult<Map<String, Object>>> stepAsync(Map<String, ?> action) {
-        return ClientCore.async(sendStep(action));
+        return core.async(sendStep(action));
     }
 
     public CompletableFuture<Map<String, Object>> stateAsync() {
-        return ClientCore.async(sendState());
+        return core.async(sendState());
     }
 
     private CompletableFuture<StepResult<Map<String, Object>>> sendReset(Map<String, ?> arguments) {

@@ -110,7 +110,7 @@ public final class McpToolClient extends SessionClient {
 
     /** Starts an episode. */
     public StepResult<Map<String, Object>> reset() {
-        return ClientCore.await(core.reset(codec.object(Map.of()), this::plain));
+        return core.await(core.reset(codec.object(Map.of()), this::plain));
     }
 
     /** The tools the environment offers (reads {@code input_schema} or {@code inputSchema}). */
@@ -124,7 +124,7 @@ public final class McpToolClient extends SessionClient {
             }
             tools = reply.path("result").path("tools");
         } else {
-            tools = ClientCore.await(core.step(codec.object(Map.of("type", "list_tools")), obs -> obs)).observation().path("tools");
+            tools = core.await(core.step(codec.object(Map.of("type", "list_tools")), obs -> obs)).observation().path("tools");
         }
         List<ToolInfo> out = new ArrayList<>();
         for (JsonNode t : tools) {
@@ -163,7 +163,7 @@ public final class McpToolClient extends SessionClient {
         }
         ObjectNode action = codec.object(Map.of("type", "call_tool", "tool_name", Objects.requireNonNull(tool, "tool")));
         action.set("arguments", codec.object(arguments == null ? Map.of() : arguments));
-        StepResult<JsonNode> step = ClientCore.await(core.step(action, observation -> observation));
+        StepResult<JsonNode> step = core.await(core.step(action, observation -> observation));
         JsonNode obs = step.observation();
         JsonNode error = obs.path("error");
         if (error.isObject()) {

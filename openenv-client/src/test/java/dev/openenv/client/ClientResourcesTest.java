@@ -3,7 +3,11 @@ package dev.openenv.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.openenv.client.internal.WebSocketWire;
+import dev.openenv.client.internal.JdkWebSocketWire;
+import dev.openenv.client.internal.NettyWebSocketWire;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import dev.openenv.core.protocol.ErrorCode;
 import dev.openenv.envs.echo.EchoAction;
 import dev.openenv.envs.echo.EchoEnvironment;
@@ -59,22 +63,25 @@ class ClientResourcesTest {
         }
     }
 
-    @Test
-    void answeredRequestsLeaveNoReplyDeadlineBehind() {
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void answeredRequestsLeaveNoReplyDeadlineBehind(ClientOptions.Transport transport) {
         server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(2));
-        int before = WebSocketWire.pendingDeadlines();
+        IntSupplier deadlines = transport == ClientOptions.Transport.WEBSOCKET
+                ? NettyWebSocketWire::requestsInFlight : JdkWebSocketWire::pendingDeadlines;
+        int before = deadlines.getAsInt();
         try (var client = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO,
-                ClientOptions.defaults().withReplyTimeout(Duration.ofMinutes(5)))) {
+                ClientOptions.defaults().withTransport(transport).withReplyTimeout(Duration.ofMinutes(5)))) {
             client.reset();
             for (int i = 0; i < 2_000; i++) {
                 client.step(new EchoAction("x"));
             }
             // Each deadline is cancelled as its reply completes; the cancellation runs right after.
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (WebSocketWire.pendingDeadlines() > before && System.nanoTime() < deadline) {
+            while (deadlines.getAsInt() > before && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(WebSocketWire.pendingDeadlines()).isLessThanOrEqualTo(before);
+            assertThat(deadlines.getAsInt()).isLessThanOrEqualTo(before);
         }
     }
 

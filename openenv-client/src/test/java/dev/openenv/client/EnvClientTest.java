@@ -77,10 +77,11 @@ class EnvClientTest {
         }
     }
 
-    @Test
-    void executionAndValidationErrorsCarryTheirCodesAndKeepTheSession() {
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void executionAndValidationErrorsCarryTheirCodesAndKeepTheSession(ClientOptions.Transport transport) {
         server = servers.start(FaultEnvironment::new, FAULT, sessions(2));
-        try (var client = EnvClient.connect(server.baseUrl(), FAULT); var generic = GenericEnvClient.connect(server.baseUrl())) {
+        try (var client = EnvClient.connect(server.baseUrl(), FAULT, webSocket(transport)); var generic = GenericEnvClient.connect(server.baseUrl(), webSocket(transport))) {
             client.reset();
             assertThatThrownBy(() -> client.step(new FaultAction(true, 0, "boom")))
                     .isInstanceOfSatisfying(ServerErrorException.class, e -> {
@@ -93,14 +94,15 @@ class EnvClientTest {
         }
     }
 
-    @Test
-    void capacityIsReportedAsItsOwnException() {
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void capacityIsReportedAsItsOwnException(ClientOptions.Transport transport) {
         server = servers.start(EchoEnvironment::new, ECHO, sessions(1));
         // The second connects only once the first holds the slot: two handshakes in flight at once may
         // be bound by the server in either order.
-        try (var first = EnvClient.connect(server.baseUrl(), ECHO)) {
+        try (var first = EnvClient.connect(server.baseUrl(), ECHO, webSocket(transport))) {
             first.reset();
-            try (var second = EnvClient.connect(server.baseUrl(), ECHO)) {
+            try (var second = EnvClient.connect(server.baseUrl(), ECHO, webSocket(transport))) {
                 assertThatThrownBy(second::reset).isInstanceOfSatisfying(CapacityReachedException.class, e -> {
                     assertThat(e.activeSessions()).isEqualTo(1);
                     assertThat(e.maxSessions()).isEqualTo(1);
@@ -109,10 +111,11 @@ class EnvClientTest {
         }
     }
 
-    @Test
-    void aReplyTimeoutDropsTheConnectionInsteadOfDesynchronisingIt() {
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void aReplyTimeoutDropsTheConnectionInsteadOfDesynchronisingIt(ClientOptions.Transport transport) {
         server = servers.start(FaultEnvironment::new, FAULT, sessions(2));
-        var opts = ClientOptions.defaults().withReplyTimeout(Duration.ofMillis(300));
+        var opts = webSocket(transport).withReplyTimeout(Duration.ofMillis(300));
         try (var client = EnvClient.connect(server.baseUrl(), FAULT, opts)) {
             client.reset();
             assertThatThrownBy(() -> client.step(new FaultAction(false, 1.0, "slow"))).isInstanceOf(SessionLostException.class);
@@ -123,10 +126,11 @@ class EnvClientTest {
         }
     }
 
-    @Test
-    void serverShutdownEndsTheSessionWithSessionError() {
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void serverShutdownEndsTheSessionWithSessionError(ClientOptions.Transport transport) {
         server = servers.start(EchoEnvironment::new, ECHO, sessions(2));
-        try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO, webSocket(transport))) {
             client.reset();
             server.close();
             // The server's last word before it hangs up answers the next call, whenever it comes.
@@ -138,10 +142,11 @@ class EnvClientTest {
         }
     }
 
-    @Test
-    void idleSessionsAreClosedByTheServerWithSessionError() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void idleSessionsAreClosedByTheServerWithSessionError(ClientOptions.Transport transport) throws Exception {
         server = servers.start(EchoEnvironment::new, ECHO, c -> c.withMaxConcurrentEnvs(1).withIdleTimeout(Duration.ofMillis(300)));
-        try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO, webSocket(transport))) {
             client.reset();
             // The server sends its idle notice as it frees the slot: once the slot is free the notice is on its way.
             Await.until("the idle session reaped", () -> server.activeSessions() == 0);
@@ -168,24 +173,32 @@ class EnvClientTest {
         });
     }
 
-    @Test
-    void asyncCallbacksRunOffTheConnectionThreadSoBlockingInThemIsSafe() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void asyncCallbacksRunOffTheConnectionThreadSoBlockingInThemIsSafe(ClientOptions.Transport transport) throws Exception {
         server = servers.start(EchoEnvironment::new, ECHO, sessions(1));
-        try (var client = EnvClient.connect(server.baseUrl(), ECHO)) {
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO, webSocket(transport))) {
             client.reset();
             var blockingCallback = client.stepAsync(new EchoAction("a")).thenApply(r -> {
                 // A callback that itself waits on the same connection must not deadlock it.
-                // Either the caller's thread (already complete) or a virtual callback thread; never the selector.
+                // Either the caller's thread (already complete) or a virtual callback thread; never the I/O thread.
                 return client.step(new EchoAction("b")).observation().echoedMessage()
-                        + Thread.currentThread().getName().contains("SelectorManager");
+                        + (Thread.currentThread().getName().contains("SelectorManager")
+                        || Thread.currentThread().getName().startsWith("openenv-client-io"));
             });
             assertThat(blockingCallback.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("bfalse");
         }
     }
 
-    @Test
-    void unreachableServersFailFastWithConnectException() {
-        assertThatThrownBy(() -> EnvClient.connect("http://127.0.0.1:1", ECHO, ClientOptions.defaults().withConnectTimeout(Duration.ofSeconds(2))))
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void unreachableServersFailFastWithConnectException(ClientOptions.Transport transport) {
+        assertThatThrownBy(() -> EnvClient.connect("http://127.0.0.1:1", ECHO, webSocket(transport).withConnectTimeout(Duration.ofSeconds(2))))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("127.0.0.1:1");
+    }
+
+    /** Options for the WebSocket session over {@code transport}. */
+    static ClientOptions webSocket(ClientOptions.Transport transport) {
+        return ClientOptions.defaults().withTransport(transport);
     }
 }

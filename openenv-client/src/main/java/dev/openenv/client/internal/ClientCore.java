@@ -230,19 +230,26 @@ public final class ClientCore implements AutoCloseable {
     }
 
     private Wire open() {
+        URI ws = webSocketUri(httpBase);
         if (attached != null) {
-            return WebSocketWire.connect(options, SharedHttp.CLIENT, URI.create(webSocketUri(httpBase) + "?session_id="
-                    + java.net.URLEncoder.encode(attached.id(), java.nio.charset.StandardCharsets.UTF_8)));
+            ws = URI.create(ws + "?session_id=" + java.net.URLEncoder.encode(attached.id(), java.nio.charset.StandardCharsets.UTF_8));
+        } else if (options.transport() == ClientOptions.Transport.HTTP) {
+            return new HttpWire(options, SharedHttp.CLIENT, httpBase);
         }
-        return options.transport() == ClientOptions.Transport.HTTP
-                ? new HttpWire(options, SharedHttp.CLIENT, httpBase)
-                : WebSocketWire.connect(options, SharedHttp.CLIENT, webSocketUri(httpBase));
+        return options.transport() == ClientOptions.Transport.WEBSOCKET_JDK
+                ? JdkWebSocketWire.connect(options, SharedHttp.CLIENT, ws)
+                : NettyWebSocketWire.connect(options, ws);
     }
 
     private synchronized Wire wire() {
         if (closed) {
             throw new EnvClientException("Client is closed");
         }
+        return wire;
+    }
+
+    /** The wire, also after close (a reply sent before it may still be read). */
+    private synchronized Wire currentWire() {
         return wire;
     }
 
@@ -262,12 +269,18 @@ public final class ClientCore implements AutoCloseable {
      * The future handed to callers of the async API: completed on a virtual thread, so their callbacks
      * never run on (and never block) the connection's selector thread.
      */
-    public static <T> CompletableFuture<T> async(CompletableFuture<T> internal) {
+    public <T> CompletableFuture<T> async(CompletableFuture<T> internal) {
+        currentWire().driveInBackground(internal);
         return internal.whenCompleteAsync((value, error) -> { }, SharedHttp.CALLBACKS);
     }
 
-    /** Waits for a reply, rethrowing the client exception it failed with. */
-    public static <T> T await(CompletableFuture<T> future) {
+    /** Waits for a reply (reading it on this thread when the wire does so), rethrowing the client exception it failed with. */
+    public <T> T await(CompletableFuture<T> future) {
+        currentWire().drive(future);
+        return awaitDone(future);
+    }
+
+    private static <T> T awaitDone(CompletableFuture<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {

@@ -13,6 +13,17 @@ public interface Wire extends AutoCloseable {
     /** Sends {@code message} ({@code reset}, {@code step} or {@code state}); completes with the server's reply. */
     CompletableFuture<ServerMessage> send(ClientMessage message);
 
+    /**
+     * Called by a thread about to wait for {@code until}: a wire that reads on its callers' threads does so
+     * here until it completes (or the session ends). Others do nothing: their own thread completes it.
+     */
+    default void drive(CompletableFuture<?> until) {
+    }
+
+    /** The same for a future handed to the async API, whose caller does not wait. */
+    default void driveInBackground(CompletableFuture<?> until) {
+    }
+
     /** Ends the session (best effort) and releases the connection. Idempotent. */
     @Override
     void close();

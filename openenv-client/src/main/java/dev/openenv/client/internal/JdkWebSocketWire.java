@@ -21,14 +21,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The {@code /ws} session protocol over the JDK's WebSocket. Requests may be pipelined; replies are
+ * The {@code /ws} session protocol over the JDK's WebSocket ({@code Transport.WEBSOCKET_JDK}: no dependency beyond
+ * the JDK; it costs the client several times the CPU per message of {@link NettyWebSocketWire}). Requests may be pipelined; replies are
  * matched to requests by order, as the protocol has no ids. States:
  * <pre>
  *   OPEN ──close()──▶ CLOSED
  *     └──server closed / network error / reply timeout──▶ LOST (every later call fails)
  * </pre>
  */
-public final class WebSocketWire implements Wire {
+public final class JdkWebSocketWire implements Wire {
     private static final int MAX_MESSAGE_CHARS = 100 * 1024 * 1024;
     /** Reply deadlines of every WebSocket client; a deadline is cancelled as soon as its reply arrives. */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
@@ -42,7 +43,7 @@ public final class WebSocketWire implements Wire {
     private RuntimeException lost; // guarded by this; set once the session is unusable
     private ServerMessage.Error unsolicited; // guarded by this; an error frame nobody asked for: every later reply
 
-    private WebSocketWire(ClientOptions options, HttpClient http, URI uri) {
+    private JdkWebSocketWire(ClientOptions options, HttpClient http, URI uri) {
         this.options = options;
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(options.connectTimeout());
         options.headers().forEach(builder::header);
@@ -59,8 +60,8 @@ public final class WebSocketWire implements Wire {
     }
 
     /** Opens the WebSocket at {@code uri} (already ending in {@code /ws}). */
-    public static WebSocketWire connect(ClientOptions options, HttpClient http, URI uri) {
-        return new WebSocketWire(options, http, uri);
+    public static JdkWebSocketWire connect(ClientOptions options, HttpClient http, URI uri) {
+        return new JdkWebSocketWire(options, http, uri);
     }
 
     private static ScheduledThreadPoolExecutor deadlines() {
