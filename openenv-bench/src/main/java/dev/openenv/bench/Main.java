@@ -147,7 +147,7 @@ public final class Main {
         @Parameter(names = "--warmup")
         int warmup = 2000;
 
-        @Parameter(names = "--transport", description = "websocket or http")
+        @Parameter(names = "--transport", description = "websocket (Netty), websocket_jdk or http")
         String transport = "websocket";
 
         @Parameter(names = "--echo", description = "Send the echo action {message} instead of the bench action {payload}.")
@@ -159,9 +159,9 @@ public final class Main {
             Map<String, Object> action = echo ? Map.of("message", "Hello") : Map.of("wait_seconds", 0, "payload", "x");
             String base = url(url);
             var r = SequentialLatency.measure(base, t, steps, warmup, action);
-            System.out.printf(Locale.ROOT, "%s %s steps=%d p50=%.0fus p90=%.0fus p99=%.0fus p99.9=%.0fus max=%.0fus rate=%.0f steps/s%n",
+            System.out.printf(Locale.ROOT, "%s %s steps=%d p50=%.0fus p90=%.0fus p99=%.0fus p99.9=%.0fus max=%.0fus rate=%.0f steps/s client-cpu/step=%.1fus%n",
                     base, r.transport(), r.steps(), r.p50Micros(), r.p90Micros(), r.p99Micros(), r.p999Micros(), r.maxMicros(),
-                    r.stepsPerSecond());
+                    r.stepsPerSecond(), r.clientCpuMicrosPerStep());
             return 0;
         }
     }

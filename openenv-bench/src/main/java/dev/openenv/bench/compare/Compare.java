@@ -159,7 +159,7 @@ public final class Compare extends Main.Base {
         load(server, 1, scale.seqWarmup, 0);
         var r = load(server, 1, scale.seqSteps, 0);
         return new SequentialLatency.Result("websocket", scale.seqSteps, r.p50Micros(), r.p90Micros(), r.p99Micros(), r.p999Micros(),
-                r.maxMicros(), r.stepsPerSecond(), r.sessions() - r.succeeded());
+                r.maxMicros(), r.stepsPerSecond(), r.sessions() - r.succeeded(), r.clientCpuMicrosPerStep());
     }
 
     private static List<Double> coldStart(Candidate c, Path work, int times) {

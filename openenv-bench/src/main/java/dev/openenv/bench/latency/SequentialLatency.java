@@ -17,7 +17,7 @@ public final class SequentialLatency {
 
     /** Latencies in microseconds, of the steps that were answered; {@code failures} counts those that were not. */
     public record Result(String transport, int steps, double p50Micros, double p90Micros, double p99Micros, double p999Micros,
-                         double maxMicros, double stepsPerSecond, int failures) {}
+                         double maxMicros, double stepsPerSecond, int failures, double clientCpuMicrosPerStep) {}
 
     public static Result measure(String url, ClientOptions.Transport transport, int steps, int warmup, Map<String, Object> action) {
         long[] nanos = new long[steps];
@@ -30,6 +30,7 @@ public final class SequentialLatency {
             }
             int failures = 0;
             int done = 0;
+            long cpu = ownCpuNanos();
             long wall = System.nanoTime();
             long deadline = wall + MAX_RUN.toNanos();
             for (int i = 0; i < steps && System.nanoTime() < deadline; i++) {
@@ -45,11 +46,18 @@ public final class SequentialLatency {
                 }
             }
             wall = System.nanoTime() - wall;
+            cpu = ownCpuNanos() - cpu;
             long[] ok = Arrays.copyOf(nanos, done);
             Arrays.sort(ok);
-            return new Result(transport == ClientOptions.Transport.HTTP ? "http" : "websocket", done + failures,
-                    pct(ok, 50), pct(ok, 90), pct(ok, 99), pct(ok, 99.9), ok[done - 1] / 1e3, done / (wall / 1e9), failures);
+            return new Result(transport.name().toLowerCase(java.util.Locale.ROOT), done + failures,
+                    pct(ok, 50), pct(ok, 90), pct(ok, 99), pct(ok, 99.9), ok[done - 1] / 1e3, done / (wall / 1e9), failures,
+                    cpu / 1e3 / Math.max(1, done));
         }
+    }
+
+    /** CPU time of this whole process (every thread: the client's I/O thread included). */
+    private static long ownCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static double pct(long[] sorted, double p) {
