@@ -184,9 +184,37 @@ class EnvClientTest {
                 // Either the caller's thread (already complete) or a virtual callback thread; never the I/O thread.
                 return client.step(new EchoAction("b")).observation().echoedMessage()
                         + (Thread.currentThread().getName().contains("SelectorManager")
-                        || Thread.currentThread().getName().startsWith("openenv-client-io"));
+                        || Thread.currentThread().getName().startsWith("openenv-client-read")
+                        || Thread.currentThread().getName().startsWith("openenv-client-idle"));
             });
             assertThat(blockingCallback.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("bfalse");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void anIdleClientStillAnswersPingsSoTheServerKeepsItsSession(ClientOptions.Transport transport) throws Exception {
+        // The server drops a peer silent for two ping periods (400 ms here); nobody calls the client meanwhile.
+        server = servers.start(EchoEnvironment::new, ECHO, c -> c.withMaxConcurrentEnvs(1).withPingInterval(Duration.ofMillis(200)));
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO, webSocket(transport))) {
+            client.reset();
+            Thread.sleep(1_500); // the idle period under test, not a wait for a condition
+            assertThat(client.step(new EchoAction("still here")).observation().echoedMessage()).isEqualTo("still here");
+            assertThat(server.activeSessions()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void pipelinedAsyncStepsAreAnsweredInOrder(ClientOptions.Transport transport) {
+        server = servers.start(EchoEnvironment::new, ECHO, sessions(1));
+        try (var client = EnvClient.connect(server.baseUrl(), ECHO, webSocket(transport))) {
+            client.reset();
+            var replies = IntStream.range(0, 300).mapToObj(i -> client.stepAsync(new EchoAction("m" + i))).toList();
+            for (int i = 0; i < replies.size(); i++) {
+                assertThat(replies.get(i).join().observation().echoedMessage()).isEqualTo("m" + i);
+            }
+            assertThat(client.state().stepCount()).isEqualTo(300);
         }
     }
 
