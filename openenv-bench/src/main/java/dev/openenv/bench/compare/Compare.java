@@ -47,6 +47,9 @@ public final class Compare extends Main.Base {
     @Parameter(names = "--no-jmh", description = "Do not run the JMH micro-benchmarks.")
     boolean noJmh;
 
+    @Parameter(names = "--no-pinned", description = "Skip the second, pinned pass (server and load generator on separate cores).")
+    boolean noPinned;
+
     @Override
     public Integer call() throws Exception {
         if (jmhFlag != null && noJmh) {
@@ -69,11 +72,18 @@ public final class Compare extends Main.Base {
             candidates.add(Candidate.reference("reference 2 workers uvloop+httptools", uv, pyDir, 2, true));
         }
         Results results = new Results(scale.name().toLowerCase(Locale.ROOT), Environment.describe(javaBin, uv));
+        boolean pinned = !noPinned && Pinning.available();
+        if (!noPinned && !pinned) {
+            log("   no pinned pass: it needs taskset and at least 2 CPUs");
+        }
 
         for (Candidate c : candidates) {
             log("== " + c.name());
             try {
                 measureLight(c, work, scale, results);
+                if (pinned) {
+                    measurePinned(c, work, scale, results);
+                }
             } catch (RuntimeException e) {
                 if (c.ours()) {
                     throw e;
@@ -84,6 +94,8 @@ public final class Compare extends Main.Base {
                 results.coldStartMillis.remove(c.name());
                 results.sequential.remove(c.name());
                 results.throughput.remove(c.name());
+                results.pinnedSequential.remove(c.name());
+                results.pinnedThroughput.remove(c.name());
             }
         }
         measureHeavy(candidates, work, scale, results, javaBin);
@@ -104,8 +116,15 @@ public final class Compare extends Main.Base {
     private static void measureLight(Candidate c, Path work, Scale scale, Results results) throws InterruptedException {
         results.coldStartMillis.put(c.name(), coldStart(c, work, scale.coldStarts));
         try (ServerProcess server = c.start(work)) {
-            results.sequential.put(c.name(), List.of(sequentialWebSocket(server, scale),
+            List<SequentialLatency.Result> seq = new ArrayList<>(List.of(sequentialWebSocket(server, scale),
                     SequentialLatency.measure(server.baseUrl(), ClientOptions.Transport.HTTP, scale.seqSteps, scale.seqWarmup, BENCH_ACTION)));
+            if (c.ours()) {
+                // Our Java client (EnvClient's default transport), whose own CPU per step is one of the targets.
+                var j = SequentialLatency.measure(server.baseUrl(), ClientOptions.Transport.WEBSOCKET, scale.seqSteps, scale.seqWarmup, BENCH_ACTION);
+                seq.add(new SequentialLatency.Result(JAVA_CLIENT, j.steps(), j.p50Micros(), j.p90Micros(), j.p99Micros(), j.p999Micros(),
+                        j.maxMicros(), j.stepsPerSecond(), j.failures(), j.clientCpuMicrosPerStep()));
+            }
+            results.sequential.put(c.name(), List.copyOf(seq));
             log("   sequential " + results.sequential.get(c.name()));
             load(server, 64, scale.warmupSteps, 0); // warm-up, not recorded
             List<LoadGenerator.Result> sweep = new ArrayList<>();
@@ -113,6 +132,23 @@ public final class Compare extends Main.Base {
                 sweep.add(load(server, n, Math.max(scale.minSteps, scale.throughputSteps / n), 0));
             }
             results.throughput.put(c.name(), sweep);
+        }
+    }
+
+    /**
+     * Sequential latency and the throughput sweep again with the server on CPU 0 and the load generator on
+     * CPU 1 (the reference's workers likewise all on CPU 0): what each side costs without the other's noise.
+     */
+    private static void measurePinned(Candidate c, Path work, Scale scale, Results results) throws InterruptedException {
+        try (ServerProcess server = c.start(work); var pin = Pinning.split(server.pid())) {
+            log("   pinned: server on CPU 0, load generator on CPU 1");
+            results.pinnedSequential.put(c.name(), List.of(sequentialWebSocket(server, scale)));
+            load(server, 64, scale.warmupSteps, 0); // warm-up, not recorded
+            List<LoadGenerator.Result> sweep = new ArrayList<>();
+            for (int n : scale.throughputN) {
+                sweep.add(load(server, n, Math.max(scale.minSteps, scale.throughputSteps / n), 0));
+            }
+            results.pinnedThroughput.put(c.name(), sweep);
         }
     }
 
@@ -141,6 +177,8 @@ public final class Compare extends Main.Base {
     }
 
     static final Map<String, Object> BENCH_ACTION = Map.of("wait_seconds", 0, "payload", "x");
+    /** The sequential entry measured with our Java client rather than the load generator. */
+    static final String JAVA_CLIENT = "java client";
 
     private static LoadGenerator.Result load(ServerProcess server, int n, int k, double wait) throws InterruptedException {
         var plan = LoadGenerator.Plan.of(server.baseUrl(), n, k, wait).withStepTimeout(Duration.ofSeconds(120));
@@ -235,6 +273,8 @@ public final class Compare extends Main.Base {
         final Map<String, List<Double>> coldStartMillis = new LinkedHashMap<>();
         final Map<String, List<SequentialLatency.Result>> sequential = new LinkedHashMap<>();
         final Map<String, List<LoadGenerator.Result>> throughput = new LinkedHashMap<>();
+        final Map<String, List<SequentialLatency.Result>> pinnedSequential = new LinkedHashMap<>();
+        final Map<String, List<LoadGenerator.Result>> pinnedThroughput = new LinkedHashMap<>();
         final Map<String, List<LoadGenerator.Result>> capacity = new LinkedHashMap<>();
         final Map<String, IdleMemory.Result> memory = new LinkedHashMap<>();
         final Map<String, String> failed = new LinkedHashMap<>();
@@ -275,6 +315,12 @@ public final class Compare extends Main.Base {
             r.memory.putAll(mapper.treeToValue(tree.path("idle_memory"), tf.constructMapType(LinkedHashMap.class, String.class,
                     IdleMemory.Result.class)));
             r.jmh = mapper.treeToValue(tree.path("jmh"), tf.constructCollectionType(List.class, Jmh.Score.class));
+            if (tree.has("pinned_sequential")) {
+                r.pinnedSequential.putAll(mapper.treeToValue(tree.path("pinned_sequential"), tf.constructMapType(LinkedHashMap.class,
+                        tf.constructType(String.class), tf.constructCollectionType(List.class, SequentialLatency.Result.class))));
+                r.pinnedThroughput.putAll(mapper.treeToValue(tree.path("pinned_throughput"), tf.constructMapType(LinkedHashMap.class,
+                        tf.constructType(String.class), tf.constructCollectionType(List.class, LoadGenerator.Result.class))));
+            }
             if (tree.has("failed")) {
                 r.failed.putAll(mapper.treeToValue(tree.path("failed"), tf.constructMapType(LinkedHashMap.class, String.class, String.class)));
             }
@@ -289,6 +335,8 @@ public final class Compare extends Main.Base {
             all.put("cold_start_ms", coldStartMillis);
             all.put("sequential", sequential);
             all.put("throughput", throughput);
+            all.put("pinned_sequential", pinnedSequential);
+            all.put("pinned_throughput", pinnedThroughput);
             all.put("capacity", capacity);
             all.put("idle_memory", memory);
             all.put("jmh", jmh);
