@@ -147,7 +147,7 @@ public final class Main {
         @Parameter(names = "--warmup")
         int warmup = 2000;
 
-        @Parameter(names = "--transport", description = "websocket (Netty), websocket_jdk or http")
+        @Parameter(names = "--transport", description = "websocket (EnvClient's default), websocket_jdk or http")
         String transport = "websocket";
 
         @Parameter(names = "--echo", description = "Send the echo action {message} instead of the bench action {payload}.")

@@ -49,7 +49,7 @@ class MainTest {
         assertThat(run("load", "--help").out()).contains("Server base URL, e.g. http://127.0.0.1:8000",
                 "Steps per session.", "wait_seconds of each step.", "Seconds before a step counts as timed out.",
                 "Event-loop threads of the load generator.", "Default: 64", "Default: 100", "Default: 60");
-        assertThat(run("latency", "--help").out()).contains("websocket or http", "Default: websocket",
+        assertThat(run("latency", "--help").out()).contains("websocket_jdk or http", "Default: websocket",
                 "Default: 10000", "Default: 2000", "Send the echo action {message} instead of the bench action {payload}.");
         assertThat(run("mcp-latency", "--help").out()).contains("--calls", "--warmup", "Default: 10000");
         assertThat(run("compare", "--help").out()).contains("--jmh", "Run the JMH micro-benchmarks too (default on).",
