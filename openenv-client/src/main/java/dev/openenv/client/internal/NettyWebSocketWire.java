@@ -208,17 +208,7 @@ public final class NettyWebSocketWire implements Wire {
             wire = takeOutbound();
             writing.lock(); // taken before `this` is left, so frames reach the socket in the order of `pending`
         }
-        IOException failed = null;
-        try {
-            writeLocked(wire);
-        } catch (IOException e) {
-            failed = e;
-        } finally {
-            writing.unlock();
-        }
-        if (failed != null) {
-            fail(new SessionLostException("Failed to send to the server: " + failed.getMessage(), failed));
-        }
+        writeAndUnlock(wire);
         return reply;
     }
 
@@ -465,8 +455,13 @@ public final class NettyWebSocketWire implements Wire {
     }
 
     private void flush(List<ByteBuf> bufs) {
-        IOException failed = null;
         writing.lock();
+        writeAndUnlock(bufs);
+    }
+
+    /** Writes {@code bufs} with {@code writing} held by this thread, then releases it; a failed write ends the session. */
+    private void writeAndUnlock(List<ByteBuf> bufs) {
+        IOException failed = null;
         try {
             writeLocked(bufs);
         } catch (IOException e) {
