@@ -10,6 +10,11 @@ module dev.openenv.server {
     requires io.helidon.websocket;
     requires io.helidon.http;
     requires io.helidon.common.buffers;
+    requires io.helidon.common.tls;
+    requires io.helidon.common.pki;
+    requires io.helidon.common.configurable;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
 
     exports dev.openenv.server;
 }

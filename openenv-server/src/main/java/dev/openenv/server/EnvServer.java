@@ -12,6 +12,8 @@ import dev.openenv.server.http.HttpEndpoints;
 import dev.openenv.server.mcp.McpFrames;
 import dev.openenv.server.mcp.McpHttpEndpoint;
 import dev.openenv.server.mcp.McpRpc;
+import dev.openenv.server.metrics.MetricsEndpoint;
+import dev.openenv.server.metrics.ServerMetrics;
 import dev.openenv.server.recording.Recorder;
 import dev.openenv.server.session.EnvironmentRunner;
 import dev.openenv.server.session.SessionManager;
@@ -49,28 +51,33 @@ public final class EnvServer implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final ServerConfig config;
     private final Recorder recorder; // null unless episodes are recorded
+    private final ServerMetrics metrics; // null when /metrics is off
+    private final boolean tls;
 
     private EnvServer(Builder<?, ?, ?> b) {
         this.config = b.config;
         WireCodec codec = WireCodec.standard();
         EnvironmentType<?, ?, ?> type = b.type != null ? b.type : probeType(b.factory);
         ToolMode toolMode = config.mode() == ServerMode.PRODUCTION ? ToolMode.PRODUCTION : ToolMode.SIMULATION;
+        this.metrics = b.metrics ? new ServerMetrics(this::activeSessions) : null;
         this.sessions = new SessionManager(b.factory, type.name(), config.maxConcurrentEnvs(), config.idleTimeout(), env -> {
                     if (env instanceof McpEnvironment<?> mcpEnv) {
                         mcpEnv.serveIn(toolMode);
                     }
-                });
-        McpRpc rpc = new McpRpc(sessions, codec, type.name());
+                }, metrics);
+        McpRpc rpc = new McpRpc(sessions, codec, type.name(), metrics);
         this.recorder = b.recordDir == null ? null : new Recorder(b.recordDir, b.recordFileBytes);
-        EnvironmentRunner runner = new EnvironmentRunner(type, codec, recorder);
+        EnvironmentRunner runner = new EnvironmentRunner(type, codec, recorder, metrics);
         this.heartbeat = new Heartbeat(config.pingInterval(), Heartbeat.sendTimeoutFor(config.pingInterval()));
-        var wsFrames = new WsFrames(runner, codec, config.stepTimeout(), rpc);
+        var wsFrames = new WsFrames(runner, codec, config.stepTimeout(), rpc, metrics);
         var mcpFrames = new McpFrames(rpc, codec);
-        HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode());
-        McpHttpEndpoint mcpHttp = new McpHttpEndpoint(rpc, codec);
+        HttpEndpoints http = new HttpEndpoints(sessions, runner, codec, config.stepTimeout(), config.mode(), metrics);
+        McpHttpEndpoint mcpHttp = new McpHttpEndpoint(rpc, codec, metrics);
         WebInterface web = config.webInterface() ? new WebInterface() : null;
         WsConfig ws = WsConfig.builder().maxFrameLength(config.maxMessageBytes()).build();
         this.connectionCap = Listener.connectionCap();
+        this.tls = b.tls != null;
+        io.helidon.common.tls.Tls tlsConfig = b.tls == null ? null : b.tls.load(); // read once: a bad file fails here
         // A function of the port: the listener may have to be built again (Listener).
         this.listener = new Listener(port -> {
             var server = WebServer.builder()
@@ -85,19 +92,26 @@ public final class EnvServer implements AutoCloseable {
                     .connectionOptions(o -> o.tcpNoDelay(true))
                     .addProtocol(ws)
                     // Helidon's own upgrade reads a large frame in quadratic time (WholeFrameUpgrader).
-                    .addConnectionSelector(WholeFrameUpgrader.selector(ws))
+                    .addConnectionSelector(WholeFrameUpgrader.selector(ws, b.allowedOrigins))
                     .routing(routing -> {
+                        b.allowedOrigins.registerCors(routing); // before the token: preflights carry none
                         b.authToken.ifPresent(t -> t.register(routing));
+                        if (metrics != null) {
+                            new MetricsEndpoint(metrics).register(routing);
+                        }
                         http.register(routing);
                         mcpHttp.register(routing);
                         if (web != null) {
                             web.register(routing);
                         }
-                        HttpEndpoints.registerNotFound(routing);
+                        HttpEndpoints.registerNotFound(routing, metrics);
                     })
                     .addRouting(WsRouting.builder()
-                            .endpoint("/ws", guarded(b.authToken, () -> new Connection(sessions, heartbeat, wsFrames, codec, config.maxMessageBytes())))
-                            .endpoint("/mcp", guarded(b.authToken, () -> new Connection(sessions, heartbeat, mcpFrames, codec, config.maxMessageBytes()))));
+                            .endpoint("/ws", guarded(b.authToken, () -> new Connection(sessions, heartbeat, wsFrames, codec, config.maxMessageBytes(), metrics)))
+                            .endpoint("/mcp", guarded(b.authToken, () -> new Connection(sessions, heartbeat, mcpFrames, codec, config.maxMessageBytes(), metrics))));
+            if (tlsConfig != null) {
+                server.tls(tlsConfig);
+            }
             if (connectionCap > 0) {
                 // Below the descriptor limit, so that idle connections cannot end the accept loop (Listener).
                 server.maxTcpConnections(connectionCap);
@@ -150,7 +164,10 @@ public final class EnvServer implements AutoCloseable {
     /** {@code http://HOST:PORT} to connect to, with 127.0.0.1 for a wildcard host (see {@link #bindAddress()}). */
     public String baseUrl() {
         String host = isWildcard(config.host()) ? "127.0.0.1" : config.host();
-        return "http://" + host + ":" + port();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return (tls ? "https://" : "http://") + host + ":" + port();
     }
 
     public ServerConfig config() {
@@ -172,6 +189,9 @@ public final class EnvServer implements AutoCloseable {
         if (recorder != null) {
             recorder.close();
         }
+        if (metrics != null) {
+            metrics.close();
+        }
     }
 
     private static EnvironmentType<?, ?, ?> probeType(Supplier<? extends Environment<?, ?, ?>> factory) {
@@ -192,6 +212,10 @@ public final class EnvServer implements AutoCloseable {
                 dev.openenv.server.http.BearerToken.fromEnvironment(System.getenv());
         private java.nio.file.Path recordDir = recordDirFrom(System.getenv());
         private long recordFileBytes = recordFileBytesFrom(System.getenv());
+        private TlsFiles tls = TlsFiles.fromEnvironment(System.getenv()).orElse(null);
+        private dev.openenv.server.http.AllowedOrigins allowedOrigins =
+                dev.openenv.server.http.AllowedOrigins.fromEnvironment(System.getenv());
+        private boolean metrics = ServerConfig.isTrue(System.getenv().getOrDefault("OPENENV_METRICS", "true"));
 
         private Builder(Supplier<? extends Environment<A, O, S>> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
@@ -230,7 +254,14 @@ public final class EnvServer implements AutoCloseable {
             }
         }
 
-        /** The wire types, so the server need not build an instance to learn them. */
+        /**
+         * Serves Prometheus metrics at {@code GET /metrics} (default on; {@code OPENENV_METRICS=false} turns it off).
+         */
+        public Builder<A, O, S> metrics(boolean on) {
+            this.metrics = on;
+            return this;
+        }
+
         /**
          * Requires {@code Authorization: Bearer <token>} on every route but {@code /health} and on every
          * WebSocket upgrade (default: {@code OPENENV_AUTH_TOKEN}, else none); null turns it off.
@@ -240,6 +271,29 @@ public final class EnvServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Browser origins allowed besides the server's own, on WebSocket upgrades (else 403) and as CORS on
+         * HTTP: {@code "https://trainer.example.org"}, or {@code "*"} for any (default: {@code OPENENV_ALLOWED_ORIGINS},
+         * comma separated, else none).
+         *
+         * @throws IllegalArgumentException when one is not {@code scheme://host[:port]} or {@code *}
+         */
+        public Builder<A, O, S> allowedOrigins(String... origins) {
+            this.allowedOrigins = dev.openenv.server.http.AllowedOrigins.of(java.util.List.of(origins));
+            return this;
+        }
+
+        /**
+         * Serves HTTPS and {@code wss://} with the certificate chain and private key in these PEM files
+         * (default: {@code OPENENV_TLS_CERT} and {@code OPENENV_TLS_KEY}, else plain HTTP); nulls turn TLS off.
+         * The files are read when the server is built: a missing or unreadable one fails there.
+         */
+        public Builder<A, O, S> tls(java.nio.file.Path certChainPem, java.nio.file.Path privateKeyPem) {
+            this.tls = certChainPem == null && privateKeyPem == null ? null : new TlsFiles(certChainPem, privateKeyPem);
+            return this;
+        }
+
+        /** The wire types, so the server need not build an instance to learn them. */
         public Builder<A, O, S> types(EnvironmentType<A, O, S> type) {
             this.type = type;
             return this;

@@ -1,6 +1,7 @@
 package dev.openenv.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openenv.envs.echo.EchoEnvironment;
 import java.io.IOException;
@@ -95,5 +96,61 @@ class AccessControlTest {
         start(null);
         assertThat(upgrade("/ws", "Origin: http://evil.example")).contains("403");
         assertThat(upgrade("/ws", "Origin: http://127.0.0.1:" + server.port())).contains("101");
+    }
+
+    EnvServer startWithOrigins(String token, String... origins) {
+        server = EnvServer.builder(EchoEnvironment::new).config(c -> c.withHost("127.0.0.1").withPort(0))
+                .authToken(token).allowedOrigins(origins).start();
+        return server;
+    }
+
+    @Test
+    void listedOriginsAreAllowedOnTopOfTheServersOwn() throws Exception {
+        startWithOrigins(null, "https://Trainer.example.org", "http://localhost:3000/");
+        assertThat(upgrade("/ws", "Origin: https://trainer.example.org")).contains("101");
+        assertThat(upgrade("/ws", "Origin: https://trainer.example.org:443")).as("default port").contains("101");
+        assertThat(upgrade("/ws", "Origin: http://localhost:3000")).contains("101");
+        assertThat(upgrade("/mcp", "Origin: http://localhost:3000")).contains("101");
+        assertThat(upgrade("/ws", "Origin: http://127.0.0.1:" + server.port())).as("still its own").contains("101");
+        assertThat(upgrade("/ws", "Origin: http://localhost:3001")).contains("403");
+        assertThat(upgrade("/ws", "Origin: http://trainer.example.org")).as("other scheme").contains("403");
+        assertThat(upgrade("/ws", "Origin: null")).contains("403");
+    }
+
+    @Test
+    void aStarAllowsAnyOrigin() throws Exception {
+        startWithOrigins(null, "*");
+        assertThat(upgrade("/ws", "Origin: http://evil.example")).contains("101");
+    }
+
+    @Test
+    void listedOriginsGetCorsAnswersEvenToPreflightsWithoutTheToken() throws Exception {
+        startWithOrigins(TOKEN, "https://trainer.example.org");
+        var preflight = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/step"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://trainer.example.org").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://trainer.example.org");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow()).containsIgnoringCase("authorization");
+        var call = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/reset")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Origin", "https://trainer.example.org").header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(call.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://trainer.example.org");
+        assertThat(call.headers().firstValue("Access-Control-Expose-Headers").orElseThrow()).containsIgnoringCase("x-openenv-session");
+        var stranger = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/step"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stranger.statusCode()).as("no preflight answer for strangers: the token filter refuses").isEqualTo(401);
+        assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
+    void anOriginThatIsNotOneIsRefusedAtConfiguration() {
+        assertThatThrownBy(() -> EnvServer.builder(EchoEnvironment::new).allowedOrigins("trainer.example.org"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scheme://host");
+        assertThatThrownBy(() -> EnvServer.builder(EchoEnvironment::new).allowedOrigins("https://a.example/path"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,6 +3,7 @@ package dev.openenv.server.http;
 import dev.openenv.core.Action;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.protocol.Failure;
+import dev.openenv.server.metrics.ServerMetrics;
 import dev.openenv.core.protocol.ProtocolException;
 import dev.openenv.core.schema.SchemaFactory;
 import dev.openenv.server.ServerMode;
@@ -41,11 +42,13 @@ public final class HttpEndpoints {
     private final Duration defaultStepTimeout;
     private final ServerMode mode;
     private final byte[] metadataFallback;
+    private final ServerMetrics metrics; // null: not measured
     /** The schema and OpenAPI documents, built on first request: generating them costs ~100 ms of startup. */
     private volatile byte[][] documents;
 
     public HttpEndpoints(SessionManager sessions, EnvironmentRunner runner, WireCodec codec,
-                         Duration defaultStepTimeout, ServerMode mode) {
+                         Duration defaultStepTimeout, ServerMode mode, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.runner = runner;
         this.codec = codec;
@@ -67,7 +70,7 @@ public final class HttpEndpoints {
         routing.any("/metadata", only(Method.GET, this::metadata));
         routing.any("/schema", only(Method.GET, (req, res) -> json(res, 200, documents()[0])));
         routing.any("/openapi.json", only(Method.GET, (req, res) -> json(res, 200, documents()[1])));
-        new TaskEndpoints(runner.type().name(), sessions, codec, bodies).register(routing);
+        new TaskEndpoints(runner.type().name(), sessions, codec, bodies, metrics).register(routing);
     }
 
     private byte[][] documents() {
@@ -86,8 +89,8 @@ public final class HttpEndpoints {
     }
 
     /** The catch-all that answers unknown paths like the reference does. */
-    public static void registerNotFound(HttpRouting.Builder routing) {
-        routing.any((req, res) -> HttpErrors.send(res, new Failure.NotFound("Not Found"), WireCodec.standard()));
+    public static void registerNotFound(HttpRouting.Builder routing, ServerMetrics metrics) {
+        routing.any((req, res) -> HttpErrors.send(res, new Failure.NotFound("Not Found"), WireCodec.standard(), metrics));
     }
 
     private Handler only(Method method, Handler handler) {
@@ -95,7 +98,7 @@ public final class HttpEndpoints {
             if (req.prologue().method().equals(method)) {
                 handler.handle(req, res);
             } else {
-                HttpErrors.send(res, new Failure.MethodNotAllowed(method.text()), codec);
+                HttpErrors.send(res, new Failure.MethodNotAllowed(method.text()), codec, metrics);
             }
         };
     }
@@ -207,9 +210,9 @@ public final class HttpEndpoints {
             work.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            HttpErrors.sendUnlessGone(res, new Failure.SessionFailed("Server is shutting down"), codec);
+            HttpErrors.sendUnlessGone(res, new Failure.SessionFailed("Server is shutting down"), codec, metrics);
         } catch (Exception e) {
-            HttpErrors.sendUnlessGone(res, Failure.of(e), codec);
+            HttpErrors.sendUnlessGone(res, Failure.of(e), codec, metrics);
         }
     }
 

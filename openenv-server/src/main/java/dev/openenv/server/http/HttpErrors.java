@@ -2,6 +2,7 @@ package dev.openenv.server.http;
 
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.protocol.Failure;
+import dev.openenv.server.metrics.ServerMetrics;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -17,7 +18,11 @@ public final class HttpErrors {
 
     private HttpErrors() {}
 
-    public static void send(ServerResponse res, Failure failure, WireCodec codec) {
+    /** Answers {@code failure}, counted in {@code metrics} (null: not counted). */
+    public static void send(ServerResponse res, Failure failure, WireCodec codec, ServerMetrics metrics) {
+        if (metrics != null) {
+            metrics.failed(failure);
+        }
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         switch (failure) {
             // Action errors are the reference's raw pydantic list: loc relative to the action, with url.
@@ -48,13 +53,13 @@ public final class HttpErrors {
      * debug line, not a stack trace (Helidon logs a warning with one when an error follows a sent response;
      * a client in a connect/request/reset loop made 182 MiB of them in 10 s).
      */
-    public static void sendUnlessGone(ServerResponse res, Failure failure, WireCodec codec) {
+    public static void sendUnlessGone(ServerResponse res, Failure failure, WireCodec codec, ServerMetrics metrics) {
         if (res.isSent()) {
             LOG.log(System.Logger.Level.DEBUG, () -> "client went away before its answer was sent (" + failure.message() + ")");
             return;
         }
         try {
-            send(res, failure, codec);
+            send(res, failure, codec, metrics);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "client went away before its error answer was sent: " + e);
         }

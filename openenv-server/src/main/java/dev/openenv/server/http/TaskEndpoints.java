@@ -4,6 +4,7 @@ import dev.openenv.core.Environment;
 import dev.openenv.core.TaskProvider;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.protocol.Failure;
+import dev.openenv.server.metrics.ServerMetrics;
 import dev.openenv.server.session.Session;
 import dev.openenv.server.session.SessionManager;
 import io.helidon.http.Method;
@@ -28,8 +29,10 @@ final class TaskEndpoints {
     private final SessionManager sessions;
     private final WireCodec codec;
     private final RequestBodies bodies;
+    private final ServerMetrics metrics;
 
-    TaskEndpoints(String envName, SessionManager sessions, WireCodec codec, RequestBodies bodies) {
+    TaskEndpoints(String envName, SessionManager sessions, WireCodec codec, RequestBodies bodies, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.envName = envName;
         this.sessions = sessions;
         this.codec = codec;
@@ -100,16 +103,16 @@ final class TaskEndpoints {
     private Handler only(Method method, Work work) {
         return (req, res) -> {
             if (!req.prologue().method().equals(method)) {
-                HttpErrors.send(res, new Failure.MethodNotAllowed(method.text()), codec);
+                HttpErrors.send(res, new Failure.MethodNotAllowed(method.text()), codec, metrics);
                 return;
             }
             try {
                 work.run(req, res);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                HttpErrors.send(res, new Failure.SessionFailed("Server is shutting down"), codec);
+                HttpErrors.send(res, new Failure.SessionFailed("Server is shutting down"), codec, metrics);
             } catch (Exception e) {
-                HttpErrors.send(res, Failure.of(e), codec);
+                HttpErrors.send(res, Failure.of(e), codec, metrics);
             }
         };
     }

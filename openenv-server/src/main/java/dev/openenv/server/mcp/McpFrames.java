@@ -26,7 +26,7 @@ public final class McpFrames implements Dialect {
         try {
             request = codec.parse(text);
         } catch (MalformedJsonException e) {
-            return new Reply.Send(failure(Failure.of(e)));
+            return new Reply.Send(rpc.error(null, Failure.of(e)));
         }
         if (McpRpc.isNotification(request)) {
             return new Reply.Silence();

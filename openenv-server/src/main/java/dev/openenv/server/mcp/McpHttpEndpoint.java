@@ -3,6 +3,7 @@ package dev.openenv.server.mcp;
 import dev.openenv.core.json.MalformedJsonException;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.protocol.Failure;
+import dev.openenv.server.metrics.ServerMetrics;
 import dev.openenv.server.http.HttpErrors;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
@@ -19,8 +20,10 @@ import tools.jackson.databind.JsonNode;
 public final class McpHttpEndpoint {
     private final McpRpc rpc;
     private final WireCodec codec;
+    private final ServerMetrics metrics;
 
-    public McpHttpEndpoint(McpRpc rpc, WireCodec codec) {
+    public McpHttpEndpoint(McpRpc rpc, WireCodec codec, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.rpc = rpc;
         this.codec = codec;
     }
@@ -28,7 +31,7 @@ public final class McpHttpEndpoint {
     public void register(HttpRouting.Builder routing) {
         routing.any("/mcp", (req, res) -> {
             if (!req.prologue().method().equals(Method.POST)) {
-                HttpErrors.send(res, new Failure.MethodNotAllowed(Method.POST.text()), codec);
+                HttpErrors.send(res, new Failure.MethodNotAllowed(Method.POST.text()), codec, metrics);
                 return;
             }
             handle(req, res);

@@ -7,6 +7,7 @@ import dev.openenv.core.mcp.McpEnvironment;
 import dev.openenv.core.mcp.McpToolException;
 import dev.openenv.core.mcp.Tool;
 import dev.openenv.core.protocol.Failure;
+import dev.openenv.server.metrics.ServerMetrics;
 import dev.openenv.server.session.Session;
 import dev.openenv.server.session.SessionManager;
 import java.util.ArrayList;
@@ -35,11 +36,13 @@ public final class McpRpc {
     private final SessionManager sessions;
     private final WireCodec codec;
     private final String serverName;
+    private final ServerMetrics metrics; // null: not counted
 
     /** Who is asking: the session their connection is bound to (or null) and whether they speak standard MCP. */
     public record Caller(Session boundSession, boolean standard) {}
 
-    public McpRpc(SessionManager sessions, WireCodec codec, String serverName) {
+    public McpRpc(SessionManager sessions, WireCodec codec, String serverName, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.codec = codec;
         this.serverName = serverName;
@@ -53,11 +56,11 @@ public final class McpRpc {
     /** Answers one parsed request. */
     public ObjectNode handle(JsonNode request, Caller caller) {
         if (!request.isObject()) {
-            return JsonRpc.error(null, new Failure.BadRequest("Invalid request: expected a JSON object"), codec);
+            return error(null, new Failure.BadRequest("Invalid request: expected a JSON object"));
         }
         List<ValidationError> invalid = validate(request);
         if (!invalid.isEmpty()) {
-            return JsonRpc.error(null, new Failure.BadRequest("Invalid request: " + ValidationError.describe("JsonRpcRequest", invalid)), codec);
+            return error(null, new Failure.BadRequest("Invalid request: " + ValidationError.describe("JsonRpcRequest", invalid)));
         }
         JsonNode id = id(request.get("id"));
         String method = request.get("method").asString();
@@ -68,8 +71,16 @@ public final class McpRpc {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return JsonRpc.error(id, Failure.of(e), codec);
+            return error(id, Failure.of(e));
         }
+    }
+
+    /** The error answer to request {@code id}, counted. */
+    public ObjectNode error(JsonNode id, Failure failure) {
+        if (metrics != null) {
+            metrics.failed(failure);
+        }
+        return JsonRpc.error(id, failure, codec);
     }
 
     /**

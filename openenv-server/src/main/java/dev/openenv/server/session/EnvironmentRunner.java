@@ -10,6 +10,7 @@ import dev.openenv.core.TimeBudget;
 import dev.openenv.core.json.ActionValidationException;
 import dev.openenv.core.json.ValidationError;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.server.metrics.ServerMetrics;
 import dev.openenv.server.recording.Recorder;
 import dev.openenv.core.mcp.McpAction;
 import dev.openenv.core.mcp.McpActions;
@@ -38,16 +39,21 @@ public final class EnvironmentRunner {
     private final Map<Environment<?, ?, ?>, Rendering.Format> rendering = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Recorder recorder; // null unless episodes are recorded
+    private final ServerMetrics metrics; // null: not measured
 
     public EnvironmentRunner(EnvironmentType<?, ?, ?> type, WireCodec codec) {
-        this(type, codec, null);
+        this(type, codec, null, null);
     }
 
-    /** A runner that also hands every reset and step to {@code recorder} (null: none). */
-    public EnvironmentRunner(EnvironmentType<?, ?, ?> type, WireCodec codec, Recorder recorder) {
+    /**
+     * A runner that also hands every reset and step to {@code recorder} (null: none) and times them in
+     * {@code metrics} (null: not timed).
+     */
+    public EnvironmentRunner(EnvironmentType<?, ?, ?> type, WireCodec codec, Recorder recorder, ServerMetrics metrics) {
         this.type = type;
         this.codec = codec;
         this.recorder = recorder;
+        this.metrics = metrics;
     }
 
     public EnvironmentType<?, ?, ?> type() {
@@ -83,6 +89,9 @@ public final class EnvironmentRunner {
         if (recorder != null) {
             String episodeId = request.episodeId() != null ? request.episodeId() : codec.toTree(env.state()).path("episode_id").asString(null);
             recorder.reset(sessionId, env, episodeId, request, serializedObservation(envelope), envelope, took);
+        }
+        if (metrics != null) {
+            metrics.resetTook(System.nanoTime() - started);
         }
         return envelope;
     }
@@ -133,6 +142,9 @@ public final class EnvironmentRunner {
         ObjectNode envelope = codec.envelope(rendered(env, result));
         if (recorder != null) {
             recorder.step(sessionId, env, sent != null ? sent : action, serializedObservation(envelope), envelope, took);
+        }
+        if (metrics != null) {
+            metrics.stepTook(System.nanoTime() - started);
         }
         return envelope;
     }

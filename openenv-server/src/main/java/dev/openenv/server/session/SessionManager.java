@@ -4,6 +4,7 @@ import dev.openenv.core.Environment;
 import dev.openenv.core.TimeBudget;
 import dev.openenv.core.protocol.Failure;
 import dev.openenv.core.protocol.ProtocolException;
+import dev.openenv.server.metrics.ServerMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +21,12 @@ import java.util.function.Supplier;
  * Owns every live session: hands out capacity slots, builds environments with the factory, finds
  * sessions by id, and reaps idle ones. It calls sessions; sessions never call it (it learns of their end
  * from {@link Session#ended()}). Thread-safe.
+ *
+ * <p>Each session's opening and end leave one INFO line, each refusal one too, all in the shape
+ * {@code session ID: EVENT key=value …} ({@code -} for the id of a session never made).
  */
 public final class SessionManager implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SessionManager.class.getName());
     private final Supplier<? extends Environment<?, ?, ?>> factory;
     private final Consumer<Environment<?, ?, ?>> prepare;
     private final String factoryName;
@@ -29,12 +34,20 @@ public final class SessionManager implements AutoCloseable {
     private final Duration idleTimeout;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
+    private final ServerMetrics metrics; // null: not measured
     private int slotsInUse; // guarded by this
     private Session defaultHttp; // guarded by this
     private volatile boolean closed;
 
     public SessionManager(Supplier<? extends Environment<?, ?, ?>> factory, String factoryName, int maxSessions,
                           Duration idleTimeout, Consumer<Environment<?, ?, ?>> prepare) {
+        this(factory, factoryName, maxSessions, idleTimeout, prepare, null);
+    }
+
+    /** A manager whose sessions and refusals are counted in {@code metrics} (null: not counted). */
+    public SessionManager(Supplier<? extends Environment<?, ?, ?>> factory, String factoryName, int maxSessions,
+                          Duration idleTimeout, Consumer<Environment<?, ?, ?>> prepare, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.factory = factory;
         this.prepare = prepare;
         this.factoryName = factoryName;
@@ -76,14 +89,24 @@ public final class SessionManager implements AutoCloseable {
         if (kind != Session.Kind.HTTP_DEFAULT) {
             synchronized (this) {
                 if (slotsInUse >= maxSessions) {
-                    throw Failure.raise(new Failure.CapacityReached(slotsInUse, maxSessions));
+                    var refusal = new Failure.CapacityReached(slotsInUse, maxSessions);
+                    if (metrics != null) {
+                        metrics.refused();
+                    }
+                    LOG.log(System.Logger.Level.INFO, "session -: refused code=" + refusal.code() + " kind=" + kindName(kind)
+                            + " slots=" + slotsInUse + "/" + maxSessions);
+                    throw Failure.raise(refusal);
                 }
                 slotsInUse++;
             }
         }
         Session session = new Session(kind);
         sessions.put(session.id(), session);
-        session.ended().thenRun(() -> release(session));
+        long opened = System.nanoTime();
+        session.ended().thenAccept(ending -> {
+            release(session);
+            logEnd(session, ending, opened);
+        });
         try {
             session.open(factory, prepare);
         } catch (Exception e) {
@@ -96,7 +119,32 @@ public final class SessionManager implements AutoCloseable {
             session.close("factory failed", false);
             throw new ProtocolException(failure, cause);
         }
+        if (metrics != null) {
+            metrics.sessionOpened(kind == Session.Kind.WEBSOCKET);
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "session " + session.id() + ": opened kind=" + kindName(kind) + " slots=" + slotsNow());
         return session;
+    }
+
+    private static String kindName(Session.Kind kind) {
+        return switch (kind) {
+            case WEBSOCKET -> "websocket";
+            case HTTP -> "http";
+            case HTTP_DEFAULT -> "http-default";
+        };
+    }
+
+    private synchronized String slotsNow() {
+        return slotsInUse + "/" + maxSessions;
+    }
+
+    private void logEnd(Session session, Session.Ending ending, long openedNanos) {
+        if (metrics != null) {
+            metrics.sessionClosed(ending.byServer());
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "session " + session.id() + ": closed by=" + (ending.byServer() ? "server" : "client")
+                + " reason=\"" + ending.reason() + "\" after_ms=" + (System.nanoTime() - openedNanos) / 1_000_000
+                + " slots=" + slotsNow());
     }
 
     /** The shared HTTP session, built on first use (and again after it was reaped). */
@@ -124,6 +172,9 @@ public final class SessionManager implements AutoCloseable {
         for (Session s : List.copyOf(sessions.values())) {
             try {
                 if (s.idleNanos(now) > idleTimeout.toNanos()) {
+                    if (metrics != null && s.status() != Session.Status.CLOSED) {
+                        metrics.reaped(); // its end is counted by logEnd, as by the server
+                    }
                     s.close("Session closed after " + TimeBudget.seconds(idleTimeout) + " s idle", true);
                 }
             } catch (RuntimeException e) {

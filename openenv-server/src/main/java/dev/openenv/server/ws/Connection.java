@@ -3,6 +3,7 @@ package dev.openenv.server.ws;
 import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.protocol.Failure;
 import dev.openenv.core.protocol.ProtocolException;
+import dev.openenv.server.metrics.ServerMetrics;
 import dev.openenv.server.session.Session;
 import dev.openenv.server.session.SessionManager;
 import io.helidon.common.buffers.BufferData;
@@ -53,6 +54,7 @@ public final class Connection implements WsListener {
     private final Dialect dialect;
     private final WireCodec codec;
     private final int maxMessageBytes;
+    private final ServerMetrics metrics; // null: not counted
     private StringBuilder partial = new StringBuilder(); // reader thread only
     private long partialBytes; // reader thread only
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -69,7 +71,9 @@ public final class Connection implements WsListener {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
 
-    public Connection(SessionManager sessions, Heartbeat heartbeat, Dialect dialect, WireCodec codec, int maxMessageBytes) {
+    public Connection(SessionManager sessions, Heartbeat heartbeat, Dialect dialect, WireCodec codec, int maxMessageBytes,
+                      ServerMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.heartbeat = heartbeat;
         this.dialect = dialect;
@@ -84,10 +88,12 @@ public final class Connection implements WsListener {
         try {
             bound = bind(ws);
         } catch (ProtocolException e) {
+            counted(e.failure());
             timedSend(() -> refuse(ws, e.failure()));
             return;
         } catch (RuntimeException e) {
-            timedSend(() -> refuse(ws, new Failure.SessionFailed(String.valueOf(e.getMessage()))));
+            LOG.log(System.Logger.Level.WARNING, "session -: opening a session failed", e);
+            timedSend(() -> refuse(ws, counted(new Failure.SessionFailed(String.valueOf(e.getMessage())))));
             return;
         }
         binding = bound;
@@ -138,6 +144,9 @@ public final class Connection implements WsListener {
     @Override
     public void onMessage(WsSession ws, String text, boolean last) {
         heard();
+        if (metrics != null) {
+            metrics.received(true, utf8Length(text));
+        }
         String message;
         if (!last || !partial.isEmpty()) {
             // Helidon bounds each frame; the whole message is bounded here, before it is held.
@@ -380,8 +389,18 @@ public final class Connection implements WsListener {
         }
     }
 
+    private Failure counted(Failure failure) {
+        if (metrics != null) {
+            metrics.failed(failure);
+        }
+        return failure;
+    }
+
     private void send(WsSession ws, JsonNode frame) {
         String text = codec.write(frame);
+        if (metrics != null) {
+            metrics.sent(true, utf8Length(text));
+        }
         timedSend(() -> ws.send(text, true));
     }
 

@@ -5,6 +5,8 @@ import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
+import dev.openenv.server.http.AllowedOrigins;
+import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
@@ -28,21 +30,37 @@ import java.util.concurrent.ExecutorService;
  * the square of the frame (measured: 2 MiB in 0.5 s, 16 MiB in 26 s and as many CPU-seconds, against
  * 0.25 s for the reference). Here the connection's reader hands the frame reader one contiguous array
  * per payload (a single copy), so unmasking is linear; everything else is Helidon's own upgrade.
+ *
+ * <p>Origins: Helidon lets through either its own origin or a configured list, not both; here a browser's
+ * {@code Origin} passes when it is the server's own (Helidon's check, no list configured) or one of the
+ * {@link AllowedOrigins}.
  */
 public final class WholeFrameUpgrader extends WsUpgrader {
+    private final AllowedOrigins allowed;
 
-    private WholeFrameUpgrader(WsConfig config) {
+    private WholeFrameUpgrader(WsConfig config, AllowedOrigins allowed) {
         super(config);
+        this.allowed = allowed;
+    }
+
+    @Override
+    protected void validateOrigin(Headers headers, String origin) {
+        if (!allowed.admits(origin)) {
+            super.validateOrigin(headers, origin); // same origin, or 403
+        }
     }
 
     /**
      * An HTTP/1 connection selector whose WebSocket upgrade is this one. Added to the listener before the
      * discovered ones, it is the selector that serves every HTTP/1 connection.
      */
-    public static ServerConnectionSelector selector(WsConfig config) {
+    public static ServerConnectionSelector selector(WsConfig config, AllowedOrigins allowed) {
+        if (!config.origins().isEmpty()) {
+            throw new IllegalArgumentException("give allowed origins as AllowedOrigins, not in WsConfig (that would disable the same-origin check)");
+        }
         return Http1ConnectionSelector.builder()
                 .config(Http1Config.create())
-                .addUpgrader(new WholeFrameUpgrader(config))
+                .addUpgrader(new WholeFrameUpgrader(config, allowed))
                 .build();
     }
 

@@ -7,6 +7,7 @@ import dev.openenv.core.protocol.ClientMessage;
 import dev.openenv.core.protocol.Failure;
 import dev.openenv.core.protocol.ServerMessage;
 import dev.openenv.server.mcp.McpRpc;
+import dev.openenv.server.metrics.ServerMetrics;
 import dev.openenv.server.session.EnvironmentRunner;
 import dev.openenv.server.session.Session;
 import java.time.Duration;
@@ -22,8 +23,10 @@ public final class WsFrames implements Dialect {
     private final WireCodec codec;
     private final Duration stepTimeout;
     private final McpRpc mcp;
+    private final ServerMetrics metrics; // null: not counted
 
-    public WsFrames(EnvironmentRunner runner, WireCodec codec, Duration stepTimeout, McpRpc mcp) {
+    public WsFrames(EnvironmentRunner runner, WireCodec codec, Duration stepTimeout, McpRpc mcp, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.runner = runner;
         this.codec = codec;
         this.stepTimeout = stepTimeout;
@@ -47,7 +50,11 @@ public final class WsFrames implements Dialect {
                 case ClientMessage.Close m -> new Reply.Hangup("client sent close");
             };
         } catch (Exception e) {
-            return send(ServerMessage.Error.of(Failure.of(e), codec));
+            Failure failure = Failure.of(e);
+            if (metrics != null) {
+                metrics.failed(failure);
+            }
+            return send(ServerMessage.Error.of(failure, codec));
         }
     }
 
