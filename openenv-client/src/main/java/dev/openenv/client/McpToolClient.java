@@ -94,7 +94,7 @@ public final class McpToolClient extends SessionClient {
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/reset")).timeout(options.connectTimeout()).GET();
         options.headers().forEach(request::header);
         try {
-            return ClientCore.sharedHttp().send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 404;
+            return ClientCore.http(options).send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 404;
         } catch (java.io.IOException e) {
             throw new ConnectException("Cannot reach " + base + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

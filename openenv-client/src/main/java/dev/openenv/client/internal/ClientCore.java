@@ -48,6 +48,18 @@ public final class ClientCore implements AutoCloseable {
         return SharedHttp.CLIENT;
     }
 
+    /** HTTP clients for the TLS contexts clients were given: one per context, shared like {@link #sharedHttp()}. */
+    private static final java.util.Map<javax.net.ssl.SSLContext, HttpClient> WITH_TLS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The shared HTTP client for {@code options}: the JVM-wide one, or the one for its TLS context. */
+    public static HttpClient http(ClientOptions options) {
+        if (options.sslContext() == null) {
+            return SharedHttp.CLIENT;
+        }
+        return WITH_TLS.computeIfAbsent(options.sslContext(), ctx -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Runnable::run).sslContext(ctx).build());
+    }
+
     private final URI httpBase;
     private final ClientOptions options;
     private final RunningEnv started; // null unless the client started its server: stopped on close
@@ -234,10 +246,10 @@ public final class ClientCore implements AutoCloseable {
         if (attached != null) {
             ws = URI.create(ws + "?session_id=" + java.net.URLEncoder.encode(attached.id(), java.nio.charset.StandardCharsets.UTF_8));
         } else if (options.transport() == ClientOptions.Transport.HTTP) {
-            return new HttpWire(options, SharedHttp.CLIENT, httpBase);
+            return new HttpWire(options, http(options), httpBase);
         }
         return options.transport() == ClientOptions.Transport.WEBSOCKET_JDK
-                ? JdkWebSocketWire.connect(options, SharedHttp.CLIENT, ws)
+                ? JdkWebSocketWire.connect(options, http(options), ws)
                 : NettyWebSocketWire.connect(options, ws);
     }
 

@@ -98,7 +98,7 @@ public final class McpHttpSession {
                 .POST(HttpRequest.BodyPublishers.ofString(CODEC.write(body)));
         options.headers().forEach(builder::header);
         try {
-            HttpResponse<String> response = ClientCore.sharedHttp().send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = ClientCore.http(options).send(builder.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 404) {
                 throw new EnvClientException("The server at " + endpoint + " has no /mcp endpoint (HTTP 404): it is not an MCP environment");
             }

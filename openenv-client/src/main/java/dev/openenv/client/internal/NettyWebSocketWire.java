@@ -150,7 +150,7 @@ public final class NettyWebSocketWire implements Wire {
         // Building the channel activates it: the TLS hello and the upgrade request are queued for the socket.
         List<ChannelHandler> handlers = new ArrayList<>();
         if (tls) {
-            handlers.add(sslContext().newHandler(ByteBufAllocator.DEFAULT, host, port));
+            handlers.add(sslContext(options).newHandler(ByteBufAllocator.DEFAULT, host, port));
         }
         handlers.addAll(List.of(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
                 new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(MAX_MESSAGE_BYTES), frames));
@@ -177,10 +177,11 @@ public final class NettyWebSocketWire implements Wire {
         return IN_FLIGHT.get();
     }
 
-    private static JdkSslContext sslContext() {
+    private static JdkSslContext sslContext(ClientOptions options) {
         try {
-            // The JVM's default trust (javax.net.ssl.trustStore et al.), as the JDK transport uses.
-            return new JdkSslContext(SSLContext.getDefault(), true, ClientAuth.NONE);
+            // The options' context, else the JVM's default trust (javax.net.ssl.trustStore et al.), as the JDK transport uses.
+            SSLContext context = options.sslContext() != null ? options.sslContext() : SSLContext.getDefault();
+            return new JdkSslContext(context, true, ClientAuth.NONE);
         } catch (NoSuchAlgorithmException e) {
             throw new ConnectException("No TLS available in this JVM: " + e.getMessage(), e);
         }
