@@ -40,6 +40,19 @@ final class ServeCommand {
     @Parameter(names = "--no-web", description = "Do not serve the browser UI.")
     boolean noWeb;
 
+    @Parameter(names = "--log-level", description = "error, warning, info, debug or trace (default: $OPENENV_LOG_LEVEL or info).")
+    String logLevel;
+
+    @Parameter(names = "--allowed-origin", description = "A browser origin allowed besides the server's own, e.g. https://app.example.org, "
+            + "or * (repeatable; default: $OPENENV_ALLOWED_ORIGINS, comma separated).")
+    List<String> allowedOrigins;
+
+    @Parameter(names = "--tls-cert", description = "PEM certificate chain: serve https:// and wss:// (with --tls-key; default: $OPENENV_TLS_CERT).")
+    java.nio.file.Path tlsCert;
+
+    @Parameter(names = "--tls-key", description = "PEM private key of --tls-cert (default: $OPENENV_TLS_KEY).")
+    java.nio.file.Path tlsKey;
+
     @Parameter(names = {"-h", "--help"}, help = true, description = "Show this help.")
     boolean help;
 
@@ -59,9 +72,15 @@ final class ServeCommand {
                     + BundledEnvironments.all().stream().map(BundledEnvironments.Entry::name).toList());
             return 2;
         }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            System.err.println("openenv: --tls-cert and --tls-key go together");
+            return 2;
+        }
         ServerConfig config;
         try {
             var env = System.getenv();
+            String level = logLevel != null ? logLevel : env.getOrDefault(Logging.VARIABLE, "info");
+            Logging.configure(Logging.parse(level));
             config = ServerConfig.fromEnvironment(env);
             if (!env.containsKey("HOST")) {
                 // Loopback unless asked: 'serve coding' runs code for whoever can reach the port.
@@ -96,7 +115,8 @@ final class ServeCommand {
             System.err.println("openenv: " + e.getMessage());
             return 2;
         }
-        if (!isLoopback(config.host())) {
+        String token = System.getenv("OPENENV_AUTH_TOKEN"); // EnvServer reads it too
+        if (!isLoopback(config.host()) && (token == null || token.isBlank())) {
             System.err.println("openenv: warning: listening on " + config.host() + " without a token: anyone who can reach this port"
                     + " can open sessions" + (name.equals("coding") ? " and run code" : ""));
         }
@@ -112,7 +132,10 @@ final class ServeCommand {
         }
         EnvServer server;
         try {
-            server = start(entry, config);
+            server = start(entry, config, allowedOrigins, tlsCert, tlsKey);
+        } catch (IllegalArgumentException | dev.openenv.core.OpenEnvException e) {
+            System.err.println("openenv: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             System.err.println("openenv: cannot listen on " + address + ": " + e.getMessage());
             return 1;
@@ -123,7 +146,7 @@ final class ServeCommand {
             return 1;
         }
         System.out.println("openenv: serving '" + name + "' on " + server.baseUrl() + " (WebSocket "
-                + server.baseUrl().replace("http://", "ws://") + "/ws, max " + config.maxConcurrentEnvs() + " sessions)"
+                + server.baseUrl().replaceFirst("^http", "ws") + "/ws, max " + config.maxConcurrentEnvs() + " sessions)"
                 + (config.webInterface() ? "; play it in a browser at " + server.baseUrl() + "/web/" : ""));
         // Serve until the JVM is told to stop (SIGINT/SIGTERM), then close every session cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "openenv-shutdown"));
@@ -139,9 +162,17 @@ final class ServeCommand {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static EnvServer start(BundledEnvironments.Entry<?, ?, ?> entry, ServerConfig config) {
+    private static EnvServer start(BundledEnvironments.Entry<?, ?, ?> entry, ServerConfig config, List<String> origins,
+                                   java.nio.file.Path tlsCert, java.nio.file.Path tlsKey) {
         BundledEnvironments.Entry raw = entry;
-        return EnvServer.builder(raw.factory()).types(raw.type()).config(config).start();
+        EnvServer.Builder builder = EnvServer.builder(raw.factory()).types(raw.type()).config(config);
+        if (origins != null) {
+            builder.allowedOrigins(origins.toArray(String[]::new));
+        }
+        if (tlsCert != null) {
+            builder.tls(tlsCert, tlsKey);
+        }
+        return builder.start();
     }
 
 }

@@ -66,7 +66,8 @@ class MainTest {
         assertThat(help.err()).isEmpty();
         var serveHelp = run("serve", "--help");
         assertThat(serveHelp.exit()).isZero();
-        assertThat(serveHelp.out()).contains("--max-concurrent-envs").contains("--no-web").doesNotContain("openenv 0.1.0");
+        assertThat(serveHelp.out()).contains("--max-concurrent-envs").contains("--no-web").contains("--log-level")
+                .contains("--allowed-origin").contains("--tls-cert").doesNotContain("openenv 0.1.0");
         assertThat(serveHelp.err()).isEmpty();
         var listHelp = run("list", "--help");
         assertThat(listHelp.exit()).isZero();
@@ -97,6 +98,22 @@ class MainTest {
         assertThat(run("serve", "echo", "--web", "--no-web")).satisfies(r -> {
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains("--web and --no-web contradict each other");
+        });
+        assertThat(run("serve", "echo", "--log-level", "chatty")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("unknown log level 'chatty'").contains("debug");
+        });
+        assertThat(run("serve", "echo", "--tls-cert", "cert.pem")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("--tls-cert and --tls-key go together");
+        });
+        assertThat(run("serve", "echo", "--port", "0", "--allowed-origin", "example.org")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("not an origin: 'example.org'");
+        });
+        assertThat(run("serve", "echo", "--port", "0", "--tls-cert", "/no/cert.pem", "--tls-key", "/no/key.pem")).satisfies(r -> {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("TLS: cannot read /no/cert.pem");
         });
         assertThat(run("frobnicate")).satisfies(r -> {
             assertThat(r.exit()).isEqualTo(2);
