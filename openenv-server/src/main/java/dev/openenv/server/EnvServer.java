@@ -92,7 +92,7 @@ public final class EnvServer implements AutoCloseable {
                     .connectionOptions(o -> o.tcpNoDelay(true))
                     .addProtocol(ws)
                     // Helidon's own upgrade reads a large frame in quadratic time (WholeFrameUpgrader).
-                    .addConnectionSelector(WholeFrameUpgrader.selector(ws, b.allowedOrigins))
+                    .addConnectionSelector(WholeFrameUpgrader.selector(ws, b.allowedOrigins, metrics))
                     .routing(routing -> {
                         b.allowedOrigins.registerCors(routing); // before the token: preflights carry none
                         b.authToken.ifPresent(t -> t.register(routing));

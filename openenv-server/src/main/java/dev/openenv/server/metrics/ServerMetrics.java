@@ -34,8 +34,8 @@ import java.util.function.IntSupplier;
  *   openenv_reset_seconds                   histogram one reset
  *   openenv_errors_total{code,kind}         counter  error answers by /ws error code (EXECUTION_ERROR, …) and
  *                                                    failure kind (Execution, Timeout, NotFound, CapacityReached, …)
- *   openenv_received_bytes_total{transport} counter  request bodies and WebSocket messages, UTF-8
- *   openenv_sent_bytes_total{transport}     counter  response bodies and WebSocket messages
+ *   openenv_received_bytes_total{transport} counter  HTTP request bodies; WebSocket bytes as read (frames and their headers)
+ *   openenv_sent_bytes_total{transport}     counter  HTTP responses as written; WebSocket bytes as written
  * </pre>
  * plus Micrometer's JVM and process meters ({@code jvm_threads_live_threads}, {@code jvm_memory_used_bytes},
  * {@code jvm_gc_live_data_size_bytes}, {@code process_files_open_files}, …), so a soak can see leaks from the outside.

@@ -144,9 +144,6 @@ public final class Connection implements WsListener {
     @Override
     public void onMessage(WsSession ws, String text, boolean last) {
         heard();
-        if (metrics != null) {
-            metrics.received(true, utf8Length(text));
-        }
         String message;
         if (!last || !partial.isEmpty()) {
             // Helidon bounds each frame; the whole message is bounded here, before it is held.
@@ -398,9 +395,6 @@ public final class Connection implements WsListener {
 
     private void send(WsSession ws, JsonNode frame) {
         String text = codec.write(frame);
-        if (metrics != null) {
-            metrics.sent(true, utf8Length(text));
-        }
         timedSend(() -> ws.send(text, true));
     }
 

@@ -6,6 +6,7 @@ import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import dev.openenv.server.http.AllowedOrigins;
+import dev.openenv.server.metrics.ServerMetrics;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
@@ -37,10 +38,12 @@ import java.util.concurrent.ExecutorService;
  */
 public final class WholeFrameUpgrader extends WsUpgrader {
     private final AllowedOrigins allowed;
+    private final ServerMetrics metrics; // null: bytes not counted
 
-    private WholeFrameUpgrader(WsConfig config, AllowedOrigins allowed) {
+    private WholeFrameUpgrader(WsConfig config, AllowedOrigins allowed, ServerMetrics metrics) {
         super(config);
         this.allowed = allowed;
+        this.metrics = metrics;
     }
 
     @Override
@@ -54,30 +57,37 @@ public final class WholeFrameUpgrader extends WsUpgrader {
      * An HTTP/1 connection selector whose WebSocket upgrade is this one. Added to the listener before the
      * discovered ones, it is the selector that serves every HTTP/1 connection.
      */
-    public static ServerConnectionSelector selector(WsConfig config, AllowedOrigins allowed) {
+    public static ServerConnectionSelector selector(WsConfig config, AllowedOrigins allowed, ServerMetrics metrics) {
         if (!config.origins().isEmpty()) {
             throw new IllegalArgumentException("give allowed origins as AllowedOrigins, not in WsConfig (that would disable the same-origin check)");
         }
         return Http1ConnectionSelector.builder()
                 .config(Http1Config.create())
-                .addUpgrader(new WholeFrameUpgrader(config, allowed))
+                .addUpgrader(new WholeFrameUpgrader(config, allowed, metrics))
                 .build();
     }
 
     @Override
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-        return super.upgrade(new WholeFrameContext(ctx), prologue, headers);
+        return super.upgrade(new WholeFrameContext(ctx, metrics), prologue, headers);
     }
 
-    /** A reader whose buffers are single arrays: bytes come from the connection's own reader, whatever it holds. */
+    /**
+     * A reader whose buffers are single arrays: bytes come from the connection's own reader, whatever it
+     * holds. Counts them (the WebSocket's bytes received, frame headers included) when metrics are on.
+     */
     private static final class WholeFrameReader extends DataReader {
-        WholeFrameReader(DataReader source) {
+        WholeFrameReader(DataReader source, ServerMetrics metrics) {
             super(() -> {
                 try {
                     if (source.available() == 0) {
                         source.pullData(); // blocks for the next socket read; at end of stream it throws
                     }
-                    return source.readBytes(source.available());
+                    byte[] bytes = source.readBytes(source.available());
+                    if (metrics != null) {
+                        metrics.received(true, bytes.length);
+                    }
+                    return bytes;
                 } catch (InsufficientDataAvailableException e) {
                     return null;
                 }
@@ -94,10 +104,12 @@ public final class WholeFrameUpgrader extends WsUpgrader {
     private static final class WholeFrameContext implements ConnectionContext {
         private final ConnectionContext delegate;
         private final DataReader reader;
+        private final DataWriter writer;
 
-        WholeFrameContext(ConnectionContext delegate) {
+        WholeFrameContext(ConnectionContext delegate, ServerMetrics metrics) {
             this.delegate = delegate;
-            this.reader = new WholeFrameReader(delegate.dataReader());
+            this.reader = new WholeFrameReader(delegate.dataReader(), metrics);
+            this.writer = metrics == null ? delegate.dataWriter() : new CountingWriter(delegate.dataWriter(), metrics);
         }
 
         @Override
@@ -117,7 +129,7 @@ public final class WholeFrameUpgrader extends WsUpgrader {
 
         @Override
         public DataWriter dataWriter() {
-            return delegate.dataWriter();
+            return writer;
         }
 
         @Override
@@ -158,6 +170,51 @@ public final class WholeFrameUpgrader extends WsUpgrader {
         @Override
         public String childSocketId() {
             return delegate.childSocketId();
+        }
+    }
+
+    /** The connection's writer, counting the WebSocket's bytes sent (frame headers included). */
+    private record CountingWriter(DataWriter delegate, ServerMetrics metrics) implements DataWriter {
+        @Override
+        public void write(BufferData... buffers) {
+            count(buffers);
+            delegate.write(buffers);
+        }
+
+        @Override
+        public void write(BufferData buffer) {
+            metrics.sent(true, buffer.available());
+            delegate.write(buffer);
+        }
+
+        @Override
+        public void writeNow(BufferData... buffers) {
+            count(buffers);
+            delegate.writeNow(buffers);
+        }
+
+        @Override
+        public void writeNow(BufferData buffer) {
+            metrics.sent(true, buffer.available());
+            delegate.writeNow(buffer);
+        }
+
+        @Override
+        public void flush() {
+            delegate.flush();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        private void count(BufferData[] buffers) {
+            long n = 0;
+            for (BufferData b : buffers) {
+                n += b.available();
+            }
+            metrics.sent(true, n);
         }
     }
 }
