@@ -13,6 +13,7 @@ module dev.openenv.server {
     requires io.helidon.common.tls;
     requires io.helidon.common.pki;
     requires io.helidon.common.configurable;
+    requires java.management;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
 

@@ -39,6 +39,8 @@ public final class Main {
         commands.put("load", new Load());
         commands.put("latency", new Latency());
         commands.put("mcp-latency", new McpLatencyCommand());
+        commands.put("churn", new ChurnCommand());
+        commands.put("soak", new SoakCommand());
         commands.put("compare", new Compare());
         commands.put("report", new Compare.Rewrite());
         var builder = JCommander.newBuilder().programName("openenv-bench").addObject(main);
@@ -181,6 +183,89 @@ public final class Main {
         public Integer call() throws Exception {
             McpLatency.main(new String[] {url(url), Integer.toString(calls), Integer.toString(warmup)});
             return 0;
+        }
+    }
+
+    @Parameters(commandDescription = "Connect/reset/kill cycles (half TCP resets, half closes without a close frame, one in ten mid-step); "
+            + "then waits for the server to report zero sessions. Exit 1 when sessions are left.")
+    static final class ChurnCommand extends Base {
+        @Parameter(description = "<url>")
+        List<String> url;
+
+        @Parameter(names = "--cycles")
+        int cycles = 10_000;
+
+        @Parameter(names = {"-c", "--concurrency"}, description = "Cycles in flight at once.")
+        int concurrency = 32;
+
+        @Parameter(names = "--step-data", description = "The action of the mid-step kills (JSON).")
+        String stepData = "{}";
+
+        @Parameter(names = "--settle", description = "Seconds to wait for the server to free every slot.")
+        double settle = 10;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            var plan = dev.openenv.bench.faults.Churn.Plan.of(url(url), cycles, concurrency);
+            plan = new dev.openenv.bench.faults.Churn.Plan(plan.base(), cycles, concurrency, 10, stepData, plan.timeout(),
+                    Duration.ofMillis((long) (settle * 1000)));
+            var result = dev.openenv.bench.faults.Churn.run(plan);
+            System.out.println(result.describe());
+            return result.freedMillis() == -1 ? 1 : 0;
+        }
+    }
+
+    @Parameters(commandDescription = "Mixed load (stepping sessions plus churn) for a duration, sampling the server's threads, "
+            + "descriptors, heap and sessions; exit 1 on growth (a leak) or sessions left after the load.")
+    static final class SoakCommand extends Base {
+        @Parameter(description = "<url>")
+        List<String> url;
+
+        @Parameter(names = "--duration", description = "How long, e.g. 30m, 90s, 1h.")
+        String duration = "5m";
+
+        @Parameter(names = {"-n", "--sessions"}, description = "Sessions stepping without pause.")
+        int sessions = 16;
+
+        @Parameter(names = "--churn-per-s", description = "Connect/reset/kill cycles per second.")
+        double churnPerSecond = 50;
+
+        @Parameter(names = "--sample", description = "Sampling interval, e.g. 10s.")
+        String sample = "10s";
+
+        @Parameter(names = "--step-data", description = "The action of each step (JSON).")
+        String stepData = "{}";
+
+        @Parameter(names = "--pid", description = "The server's process id, for RSS (and threads/fds of a server without /metrics).")
+        long pid;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            var result = dev.openenv.bench.faults.Soak.run(new dev.openenv.bench.faults.Soak.Plan(java.net.URI.create(url(url)),
+                    duration(duration), sessions, churnPerSecond, duration(sample), stepData, pid));
+            System.out.print(dev.openenv.bench.faults.Soak.describe(result));
+            return result.clean() ? 0 : 1;
+        }
+    }
+
+    /** {@code 90s}, {@code 30m}, {@code 2h}, or seconds without a unit. */
+    static Duration duration(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            char unit = t.charAt(t.length() - 1);
+            String number = Character.isDigit(unit) ? t : t.substring(0, t.length() - 1);
+            double v = Double.parseDouble(number);
+            double seconds = switch (unit) {
+                case 'h' -> v * 3600;
+                case 'm' -> v * 60;
+                default -> v;
+            };
+            return Duration.ofMillis((long) (seconds * 1000));
+        } catch (RuntimeException e) {
+            throw new ParameterException("not a duration: '" + text + "' (e.g. 90s, 30m, 1h)");
         }
     }
 }

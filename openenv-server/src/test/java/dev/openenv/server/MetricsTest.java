@@ -58,6 +58,7 @@ class MetricsTest {
         assertThat(value(text, "jvm_threads_live_threads").orElseThrow()).isGreaterThan(1);
         assertThat(value(text, "process_files_open_files").orElseThrow()).isGreaterThan(1);
         assertThat(text).contains("jvm_memory_used_bytes{area=\"heap\"");
+        assertThat(value(text, "openenv_jvm_heap_after_gc_bytes")).isPresent();
     }
 
     @Test

@@ -13,6 +13,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +40,7 @@ import java.util.function.IntSupplier;
  *                                                    failure kind (Execution, Timeout, NotFound, CapacityReached, …)
  *   openenv_received_bytes_total{transport} counter  HTTP request bodies; WebSocket bytes as read (frames and their headers)
  *   openenv_sent_bytes_total{transport}     counter  HTTP responses as written; WebSocket bytes as written
+ *   openenv_jvm_heap_after_gc_bytes         gauge    heap in use just after each heap pool's last collection
  * </pre>
  * plus Micrometer's JVM and process meters ({@code jvm_threads_live_threads}, {@code jvm_memory_used_bytes},
  * {@code jvm_gc_live_data_size_bytes}, {@code process_files_open_files}, …), so a soak can see leaks from the outside.
@@ -73,6 +78,8 @@ public final class ServerMetrics {
         wsOut = Counter.builder("openenv.sent").baseUnit("bytes").tag("transport", "websocket").register(registry);
         httpIn = Counter.builder("openenv.received").baseUnit("bytes").tag("transport", "http").register(registry);
         httpOut = Counter.builder("openenv.sent").baseUnit("bytes").tag("transport", "http").register(registry);
+        Gauge.builder("openenv.jvm.heap.after.gc", ServerMetrics::heapAfterLastGc).baseUnit("bytes")
+                .description("Heap in use right after the last collection of each heap pool: what a leak makes grow").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -132,6 +139,17 @@ public final class ServerMetrics {
 
     public void sent(boolean websocket, long bytes) {
         (websocket ? wsOut : httpOut).increment(bytes);
+    }
+
+    private static double heapAfterLastGc() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            MemoryUsage after = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            if (after != null) {
+                used += after.getUsed();
+            }
+        }
+        return used;
     }
 
     /** Every meter in Prometheus text format 0.0.4. */
