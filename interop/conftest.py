@@ -34,11 +34,13 @@ def _java() -> str:
 class Server:
     """A server process on 127.0.0.1, killed at teardown; its log is shown when a test fails."""
 
-    def __init__(self, name: str, command: list, env: dict):
+    def __init__(self, name: str, command: list, env: dict, tls_cert: str = None):
         self.name = name
         self.port = _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.ws_url = f"ws://127.0.0.1:{self.port}/ws"
+        self.tls_cert = tls_cert  # a server with TLS is polled over https, trusting this certificate
+        scheme = "https" if tls_cert else "http"
+        self.base_url = f"{scheme}://127.0.0.1:{self.port}"
+        self.ws_url = f"{'wss' if tls_cert else 'ws'}://127.0.0.1:{self.port}/ws"
         self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
         full_env = {**os.environ, **env}
         self.process = subprocess.Popen(
@@ -53,7 +55,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.output()}")
             try:
-                if httpx.get(self.base_url + "/health", timeout=1.0).status_code == 200:
+                if httpx.get(self.base_url + "/health", timeout=1.0, verify=self.tls_cert or True).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -94,7 +96,7 @@ def java_server(request):
         variables.setdefault("MAX_CONCURRENT_ENVS", "8")
         server = Server(f"java-{env_name}", [_java(), "-jar", _jar(), "serve", env_name,
                                             "--host", "127.0.0.1", "--port", "{port}"],
-                        {k: str(v) for k, v in variables.items()})
+                        {k: str(v) for k, v in variables.items()}, tls_cert=str(variables["OPENENV_TLS_CERT"]) if "OPENENV_TLS_CERT" in variables else None)
         started.append(server)
         return server
 
