@@ -220,6 +220,23 @@ class EnvClientTest {
 
     @ParameterizedTest
     @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void requestsInFlightAreBoundedAndThoseBeyondFailAtOnce(ClientOptions.Transport transport) {
+        server = servers.start(FaultEnvironment::new, FAULT, sessions(1));
+        try (var client = EnvClient.connect(server.baseUrl(), FAULT, webSocket(transport))) {
+            client.reset();
+            var slow = client.stepAsync(new FaultAction(false, 1.0, "slow")); // holds the session while the rest queue
+            var queued = IntStream.range(0, 4095).mapToObj(i -> client.stepAsync(new FaultAction(false, 0, "q" + i))).toList();
+            var beyond = client.stepAsync(new FaultAction(false, 0, "one too many"));
+            assertThat(beyond).isCompletedExceptionally();
+            assertThatThrownBy(beyond::join).hasCauseInstanceOf(EnvClientException.class).hasMessageContaining("More than 4096 requests in flight");
+            assertThat(slow.join().observation().message()).isEqualTo("slow");
+            assertThat(queued.get(4094).join().observation().message()).isEqualTo("q4094");
+            assertThat(client.step(new FaultAction(false, 0, "after")).observation().message()).isEqualTo("after");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
     void unreachableServersFailFastWithConnectException(ClientOptions.Transport transport) {
         assertThatThrownBy(() -> EnvClient.connect("http://127.0.0.1:1", ECHO, webSocket(transport).withConnectTimeout(Duration.ofSeconds(2))))
                 .isInstanceOf(ConnectException.class).hasMessageContaining("127.0.0.1:1");

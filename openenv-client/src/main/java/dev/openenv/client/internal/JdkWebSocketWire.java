@@ -86,6 +86,10 @@ public final class JdkWebSocketWire implements Wire {
             if (lost != null) {
                 return CompletableFuture.failedFuture(lost);
             }
+            if (pending.size() >= MAX_PENDING) {
+                return CompletableFuture.failedFuture(new dev.openenv.client.EnvClientException(
+                        "More than " + MAX_PENDING + " requests in flight on one session; wait for replies before sending more"));
+            }
             pending.add(reply);
             // The JDK WebSocket allows one outstanding send at a time: chain them.
             sendChain = sendChain.thenCompose(ignored -> socket.sendText(text, true)).whenComplete((ws, error) -> {

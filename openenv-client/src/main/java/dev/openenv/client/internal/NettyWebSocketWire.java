@@ -79,7 +79,6 @@ public final class NettyWebSocketWire implements Wire {
     /** Largest message accepted from a server (after reassembly of fragments). */
     static final int MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
     /** Requests one connection may have in flight; a trainer pipelining more has lost track of its replies. */
-    public static final int MAX_PENDING = 4096;
     private static final long WATCH_MILLIS = 100;
     private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
 

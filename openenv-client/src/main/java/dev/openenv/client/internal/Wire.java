@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
  * client decides what it means); a lost connection fails the future with a client exception.
  */
 public interface Wire extends AutoCloseable {
+    /** Most requests in flight on one WebSocket session: more fail at once rather than queue without bound. */
+    int MAX_PENDING = 4096;
+
     /** Sends {@code message} ({@code reset}, {@code step} or {@code state}); completes with the server's reply. */
     CompletableFuture<ServerMessage> send(ClientMessage message);
 
