@@ -2,9 +2,10 @@
 # End to end, from nothing to a pushed image, the way a user ships an environment:
 #   openenv init demo -> mvn verify (against this checkout's artifacts in a throwaway file repository)
 #   -> openenv build (Jib, no daemon) -> podman run -> openenv validate --url, ours and upstream 0.10's
+#   -> upstream's push structure check -> upstream EnvClient.from_docker_image (docker = podman-docker)
 #   -> openenv push to a local registry (Debian's docker-registry) -> pull and run that image again.
 # Prints the measurements (build time, image size, container start -> first reset) at the end.
-# Needs: root, podman (+ runc), docker-registry, python3, the base image (openenv-runtime/scripts/container-base-image.sh).
+# Needs: root, podman (+ runc, podman-docker), docker-registry, python3, the base image (openenv-runtime/scripts/container-base-image.sh).
 # Leaves ~/.m2 alone: the generated project resolves from a file repository, its local repository is
 # throwaway, and the shared one is only read (maven.repo.local.tail).
 set -euo pipefail
@@ -90,7 +91,22 @@ if [ ! -x "$venv/bin/openenv" ]; then
 fi
 "$venv/bin/openenv" validate --url "http://127.0.0.1:$port"
 (cd "$demo" && "$venv/bin/openenv" validate . --level static --skip-build)
+# What upstream's 'openenv push' checks before it uploads (it cannot upload here: no Hugging Face Hub).
+"$venv/bin/python" -c 'import sys; from pathlib import Path; from openenv.cli.commands.push import _validate_openenv_directory as check; print("upstream push structure check: ok,", check(Path(sys.argv[1]))[0])' "$demo"
 podman rm -f ship-e2e-$$ >/dev/null
+
+step "upstream EnvClient.from_docker_image (its LocalDockerProvider runs 'docker': podman-docker's shim)"
+t=$(ms)
+PATH="/usr/bin:$PATH" "$venv/bin/python" - "$image" <<'PY'
+import sys
+from openenv.core import GenericEnvClient
+with GenericEnvClient.from_docker_image(sys.argv[1]).sync() as env:
+    assert env.reset().done is False
+    result = env.step({"guess": 50})
+    print("from_docker_image played an episode:", result.observation)
+PY
+results+=("upstream from_docker_image -> episode played -> container removed: $(( $(ms) - t )) ms")
+[ -z "$(podman ps -aq --filter ancestor="$image")" ] || { echo "from_docker_image left a container behind"; podman ps -a; exit 1; }
 
 step "openenv push to a local registry (docker-registry on 127.0.0.1:$reg_port)"
 mkdir -p "$work/registry"
