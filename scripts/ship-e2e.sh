@@ -3,6 +3,7 @@
 #   openenv init demo -> mvn verify (against this checkout's artifacts in a throwaway file repository)
 #   -> openenv build (Jib, no daemon) -> podman run -> openenv validate --url, ours and upstream 0.10's
 #   -> upstream's push structure check -> upstream EnvClient.from_docker_image (docker = podman-docker)
+# SHIP_E2E_UPSTREAM=1 also builds an upstream 'openenv init' environment here and times both images' starts.
 #   -> openenv push to a local registry (Debian's docker-registry) -> pull and run that image again.
 # Prints the measurements (build time, image size, container start -> first reset) at the end.
 # Needs: root, podman (+ runc, podman-docker), docker-registry, python3, the base image (openenv-runtime/scripts/container-base-image.sh).
@@ -79,6 +80,38 @@ step "podman run $image"
 first=$(run_and_time ship-e2e-$$ "$image" "$port")
 results+=("container start -> first reset answered: $first ms")
 [ "$(podman exec ship-e2e-$$ id -u)" != 0 ] || { echo "the container runs as root"; exit 1; }
+
+if [ "${SHIP_E2E_UPSTREAM:-0}" = 1 ]; then
+  step "side by side: an upstream 'openenv init' environment, built here (SHIP_E2E_UPSTREAM=1)"
+  # Upstream's Dockerfile wants ghcr.io/huggingface/openenv-base, which cannot be pulled here: a stand-in with
+  # Debian's Python, curl, git and uv (from PyPI), on the same Debian base as ours.
+  venv_up="$root/interop/target/venv"; [ -x "$venv_up/bin/openenv" ] || { venv_up="$work/venv"; interop/scripts/setup-venv.sh python3 "$venv_up" >/dev/null; }
+  mkdir -p "$work/pybase" && cp /etc/ssl/certs/ca-certificates.crt "$work/pybase/"
+  cat > "$work/pybase/Containerfile" <<'EOF2'
+FROM localhost/debian:bookworm
+COPY ca-certificates.crt /etc/ssl/certs/host-ca.crt
+ENV SSL_CERT_FILE=/etc/ssl/certs/host-ca.crt PIP_CERT=/etc/ssl/certs/host-ca.crt UV_NATIVE_TLS=1
+RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv python3-pip curl git ca-certificates \
+    && rm -rf /var/lib/apt/lists/* && pip3 install --break-system-packages --no-cache-dir uv
+EOF2
+  podman image exists localhost/openenv-py-base:bookworm || podman build -q -t localhost/openenv-py-base:bookworm "$work/pybase" >/dev/null
+  (cd "$work" && "$venv_up/bin/openenv" init demo_py >/dev/null)
+  sed -i 's/"openenv>=[^"]*"/"openenv==0.10.0"/' "$work/demo_py/pyproject.toml"
+  t=$(ms)
+  podman build -q --build-arg BASE_IMAGE=localhost/openenv-py-base:bookworm --build-arg BUILD_MODE=standalone \
+    -f "$work/demo_py/server/Dockerfile" -t "localhost/upstream-demo:$tag" "$work/demo_py" >/dev/null 2>&1
+  results+=("upstream: podman build of its template (PyPI downloads included): $(( $(ms) - t )) ms")
+  results+=("upstream: image size: $(( $(podman image inspect "localhost/upstream-demo:$tag" --format '{{.Size}}') / 1000000 )) MB")
+  ours_ms=(); theirs_ms=()
+  port2=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  for i in 1 2 3; do
+    ours_ms+=("$(run_and_time ship-e2e-ours-$$-$i "$image" "$port2")"); podman rm -f ship-e2e-ours-$$-$i >/dev/null
+    theirs_ms+=("$(run_and_time ship-e2e-up-$$-$i "localhost/upstream-demo:$tag" "$port2")"); podman rm -f ship-e2e-up-$$-$i >/dev/null
+  done
+  results+=("container start -> first reset, alternating: ours ${ours_ms[*]} ms; upstream ${theirs_ms[*]} ms")
+  results+=("engine floor: podman run --rm of the bare base image running 'true': $( t=$(ms); podman run --rm localhost/debian:bookworm true; echo $(( $(ms) - t )) ) ms")
+  podman rmi -f "localhost/upstream-demo:$tag" >/dev/null 2>&1 || true
+fi
 
 step "openenv validate --url (ours)"
 "${openenv[@]}" validate --url "http://127.0.0.1:$port"
