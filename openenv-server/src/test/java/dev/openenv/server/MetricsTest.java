@@ -43,6 +43,8 @@ class MetricsTest {
         assertThat(value(text, "openenv_sessions_closed_total{by=\"client\"}")).hasValue(1);
         assertThat(value(text, "openenv_sessions_refused_total")).hasValue(1);
         assertThat(value(text, "openenv_step_seconds_count")).hasValue(1);
+        assertThat(value(text, "openenv_steps_total")).hasValue(1);
+        assertThat(value(text, "openenv_step_seconds_bucket{le=\"+Inf\"}")).hasValue(1);
         assertThat(value(text, "openenv_reset_seconds_count")).hasValue(1);
         assertThat(value(text, "openenv_errors_total{code=\"VALIDATION_ERROR\",kind=\"Invalid\"}")).hasValue(1);
         assertThat(value(text, "openenv_errors_total{code=\"CAPACITY_REACHED\",kind=\"CapacityReached\"}")).hasValue(1);

@@ -1,9 +1,8 @@
 package dev.openenv.server.metrics;
 
 import dev.openenv.core.protocol.Failure;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -17,16 +16,16 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
 /**
  * The server's meters, scraped as Prometheus text at {@code GET /metrics}. One instance per server;
- * every method is cheap and thread-safe (counters are striped adders, the step timer a lock-free
- * histogram), so the step path may call it.
+ * thread-safe, and cheap enough for the step path: every count is a striped adder of our own and the
+ * latencies go to a fixed-bucket {@link LatencyHistogram}.
  *
  * <pre>
  *   openenv_sessions_active                 gauge    sessions holding a capacity slot
@@ -34,7 +33,8 @@ import java.util.function.IntSupplier;
  *   openenv_sessions_closed_total{by}       counter  client | server (idle reaping, dropped peers, shutdown)
  *   openenv_sessions_reaped_total           counter  closed for idleness (also counted as by="server")
  *   openenv_sessions_refused_total          counter  CAPACITY_REACHED answers
- *   openenv_step_seconds                    histogram one environment step (decode to encoded reply); _count = steps
+ *   openenv_steps_total                     counter  steps answered
+ *   openenv_step_seconds                    histogram one environment step (decoded action to encoded reply)
  *   openenv_reset_seconds                   histogram one reset
  *   openenv_errors_total{code,kind}         counter  error answers by /ws error code (EXECUTION_ERROR, …) and
  *                                                    failure kind (Execution, Timeout, NotFound, CapacityReached, …)
@@ -43,66 +43,114 @@ import java.util.function.IntSupplier;
  *   openenv_jvm_heap_after_gc_bytes         gauge    heap in use just after each heap pool's last collection
  * </pre>
  * plus Micrometer's JVM and process meters ({@code jvm_threads_live_threads}, {@code jvm_memory_used_bytes},
- * {@code jvm_gc_live_data_size_bytes}, {@code process_files_open_files}, …), so a soak can see leaks from the outside.
+ * {@code process_files_open_files}, …), so a soak can see leaks from the outside.
+ *
+ * <p>Start-up: Micrometer's Prometheus registry and its JVM binders take 300–500 ms to load on these machines
+ * (measured cold), longer than the whole server otherwise needs to answer its first reset. So they are built
+ * {@value #BUILD_AFTER_MILLIS} ms after the server is made, or by the first scrape if it comes sooner (which then
+ * waits for them); the counts never depend on them (they are read from our adders at each scrape).
  */
 public final class ServerMetrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Timer steps;
-    private final Timer resets;
-    private final Counter openedWs;
-    private final Counter openedHttp;
-    private final Counter closedByClient;
-    private final Counter closedByServer;
-    private final Counter reaped;
-    private final Counter refused;
-    private final Counter wsIn;
-    private final Counter wsOut;
-    private final Counter httpIn;
-    private final Counter httpOut;
-    private final Map<Class<?>, Counter> errors = new ConcurrentHashMap<>();
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final LongAdder openedWs = new LongAdder();
+    private final LongAdder openedHttp = new LongAdder();
+    private final LongAdder closedByClient = new LongAdder();
+    private final LongAdder closedByServer = new LongAdder();
+    private final LongAdder reaped = new LongAdder();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder wsIn = new LongAdder();
+    private final LongAdder wsOut = new LongAdder();
+    private final LongAdder httpIn = new LongAdder();
+    private final LongAdder httpOut = new LongAdder();
+    private final LatencyHistogram steps = new LatencyHistogram();
+    private final LatencyHistogram resets = new LatencyHistogram();
+    /** Error answers by failure kind; each kind's counter is registered when first seen (at the next scrape). */
+    private final Map<Class<?>, Errors> errors = new ConcurrentHashMap<>();
+    private final CompletableFuture<Registry> registry;
+
+    private record Errors(String code, LongAdder count) {}
+
+    private record Registry(PrometheusMeterRegistry meters, JvmGcMetrics gc, Map<Class<?>, Boolean> errorsRegistered) {}
+
+    /** How long after the server is made the registry is built, unless a scrape asks for it sooner. */
+    static final long BUILD_AFTER_MILLIS = 2000;
 
     /** @param activeSessions the slots in use, read at each scrape */
     public ServerMetrics(IntSupplier activeSessions) {
-        Gauge.builder("openenv.sessions.active", activeSessions::getAsInt)
-                .description("Sessions holding a capacity slot").register(registry);
-        steps = latency("openenv.step", "One environment step, from the decoded action to the encoded reply");
-        resets = latency("openenv.reset", "One environment reset");
-        openedWs = Counter.builder("openenv.sessions.opened").tag("kind", "websocket").register(registry);
-        openedHttp = Counter.builder("openenv.sessions.opened").tag("kind", "http").register(registry);
-        closedByClient = Counter.builder("openenv.sessions.closed").tag("by", "client").register(registry);
-        closedByServer = Counter.builder("openenv.sessions.closed").tag("by", "server").register(registry);
-        reaped = Counter.builder("openenv.sessions.reaped").description("Sessions closed for idleness").register(registry);
-        refused = Counter.builder("openenv.sessions.refused").description("Sessions refused at capacity").register(registry);
-        wsIn = Counter.builder("openenv.received").baseUnit("bytes").tag("transport", "websocket").register(registry);
-        wsOut = Counter.builder("openenv.sent").baseUnit("bytes").tag("transport", "websocket").register(registry);
-        httpIn = Counter.builder("openenv.received").baseUnit("bytes").tag("transport", "http").register(registry);
-        httpOut = Counter.builder("openenv.sent").baseUnit("bytes").tag("transport", "http").register(registry);
-        Gauge.builder("openenv.jvm.heap.after.gc", ServerMetrics::heapAfterLastGc).baseUnit("bytes")
-                .description("Heap in use right after the last collection of each heap pool: what a leak makes grow").register(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        gc.bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new FileDescriptorMetrics().bindTo(registry);
+        this.registry = new CompletableFuture<>();
+        this.activeSessions = activeSessions;
+        this.init = Thread.ofVirtual().name("openenv-metrics-init").start(() -> {
+            try {
+                Thread.sleep(BUILD_AFTER_MILLIS); // not while the server starts: both cores are busy then
+            } catch (InterruptedException e) {
+                return; // closed first
+            }
+            registry();
+        });
     }
 
-    private Timer latency(String name, String description) {
-        return Timer.builder(name).description(description)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(1_000))
-                .maximumExpectedValue(Duration.ofSeconds(60))
-                .register(registry);
+    private final IntSupplier activeSessions;
+    private final Thread init;
+
+    /** The registry, built by the first caller (the delayed thread or a scrape); later callers wait for it. */
+    private Registry registry() {
+        boolean mine;
+        synchronized (this) {
+            mine = !building;
+            building = true;
+        }
+        if (mine) {
+            try {
+                registry.complete(build(activeSessions));
+            } catch (RuntimeException | Error e) {
+                registry.completeExceptionally(e);
+            }
+        }
+        return registry.join();
+    }
+
+    private boolean building; // guarded by this
+
+    private Registry build(IntSupplier activeSessions) {
+        var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("openenv.sessions.active", activeSessions::getAsInt).description("Sessions holding a capacity slot").register(meters);
+        counter(meters, "openenv.sessions.opened", openedWs, "kind", "websocket");
+        counter(meters, "openenv.sessions.opened", openedHttp, "kind", "http");
+        counter(meters, "openenv.sessions.closed", closedByClient, "by", "client");
+        counter(meters, "openenv.sessions.closed", closedByServer, "by", "server");
+        counter(meters, "openenv.sessions.reaped", reaped);
+        counter(meters, "openenv.sessions.refused", refused);
+        FunctionCounter.builder("openenv.steps", steps, LatencyHistogram::count).description("Steps answered").register(meters);
+        bytes(meters, "openenv.received", wsIn, "websocket");
+        bytes(meters, "openenv.received", httpIn, "http");
+        bytes(meters, "openenv.sent", wsOut, "websocket");
+        bytes(meters, "openenv.sent", httpOut, "http");
+        Gauge.builder("openenv.jvm.heap.after.gc", ServerMetrics::heapAfterLastGc).baseUnit("bytes")
+                .description("Heap in use right after the last collection of each heap pool: what a leak makes grow").register(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(meters);
+        new ClassLoaderMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+        new FileDescriptorMetrics().bindTo(meters);
+        return new Registry(meters, gc, new ConcurrentHashMap<>());
+    }
+
+    private static void counter(PrometheusMeterRegistry meters, String name, LongAdder count, String... tags) {
+        FunctionCounter.builder(name, count, LongAdder::sum).tags(tags).register(meters);
+    }
+
+    private static void bytes(PrometheusMeterRegistry meters, String name, LongAdder count, String transport) {
+        FunctionCounter.builder(name, count, LongAdder::sum).baseUnit("bytes").tag("transport", transport).register(meters);
     }
 
     public void stepTook(long nanos) {
-        steps.record(nanos, TimeUnit.NANOSECONDS);
+        steps.record(nanos);
     }
 
     public void resetTook(long nanos) {
-        resets.record(nanos, TimeUnit.NANOSECONDS);
+        resets.record(nanos);
     }
 
     public void sessionOpened(boolean websocket) {
@@ -124,21 +172,19 @@ public final class ServerMetrics {
 
     /** An error answer of {@code failure}'s code, on any transport. */
     public void failed(Failure failure) {
-        Counter counter = errors.get(failure.getClass());
-        if (counter == null) {
-            counter = errors.computeIfAbsent(failure.getClass(), kind -> Counter.builder("openenv.errors")
-                    .tag("code", failure.code().name()).tag("kind", kind.getSimpleName())
-                    .description("Error answers by OpenEnv error code and failure kind").register(registry));
+        Errors e = errors.get(failure.getClass());
+        if (e == null) {
+            e = errors.computeIfAbsent(failure.getClass(), kind -> new Errors(failure.code().name(), new LongAdder()));
         }
-        counter.increment();
+        e.count().increment();
     }
 
     public void received(boolean websocket, long bytes) {
-        (websocket ? wsIn : httpIn).increment(bytes);
+        (websocket ? wsIn : httpIn).add(bytes);
     }
 
     public void sent(boolean websocket, long bytes) {
-        (websocket ? wsOut : httpOut).increment(bytes);
+        (websocket ? wsOut : httpOut).add(bytes);
     }
 
     private static double heapAfterLastGc() {
@@ -152,9 +198,18 @@ public final class ServerMetrics {
         return used;
     }
 
-    /** Every meter in Prometheus text format 0.0.4. */
+    /** Every meter in Prometheus text format 0.0.4 (waits for the registry the first time, if it is still being built). */
     public String scrape() {
-        return registry.scrape();
+        Registry r = registry();
+        errors.forEach((kind, e) -> r.errorsRegistered().computeIfAbsent(kind, k -> {
+            FunctionCounter.builder("openenv.errors", e.count(), LongAdder::sum).tag("code", e.code()).tag("kind", k.getSimpleName())
+                    .description("Error answers by OpenEnv error code and failure kind").register(r.meters());
+            return true;
+        }));
+        var out = new StringBuilder(r.meters().scrape());
+        steps.appendTo(out, "openenv_step_seconds", "One environment step, from the decoded action to the encoded reply");
+        resets.appendTo(out, "openenv_reset_seconds", "One environment reset");
+        return out.toString();
     }
 
     /** The content type of {@link #scrape()}. */
@@ -162,9 +217,12 @@ public final class ServerMetrics {
         return "text/plain; version=0.0.4; charset=utf-8";
     }
 
-    /** Stops the collectors' listeners (the GC notifications). */
+    /** Stops the collectors' listeners (the GC notifications), once the registry exists. */
     public void close() {
-        gc.close();
-        registry.close();
+        init.interrupt(); // a registry not built yet never will be; one being built is closed when done
+        registry.thenAccept(r -> {
+            r.gc().close();
+            r.meters().close();
+        });
     }
 }
