@@ -260,9 +260,17 @@ final class RecordBinder {
             return node.booleanValue() ? BigInteger.ONE : BigInteger.ZERO;
         }
         if (node.isNumber()) {
-            BigDecimal d = node.decimalValue();
-            if (d.stripTrailingZeros().scale() <= 0) {
-                return d.toBigIntegerExact();
+            if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+                // 1e400 parses as Infinity, which has no BigDecimal (Jackson 3 throws): pydantic's finite_number.
+                errors.add(error("finite_number", loc, "Input should be a finite number", node, null));
+                return null;
+            }
+            BigDecimal d = node.decimalValue().stripTrailingZeros();
+            if (d.scale() <= 0) {
+                // Past 10^20 every bound here is exceeded, so the exact value is not needed (1E+2000000000 has no
+                // BigInteger: toBigIntegerExact throws ArithmeticException).
+                return d.precision() - d.scale() > 20 ? BigInteger.TEN.pow(20).multiply(BigInteger.valueOf(d.signum()))
+                        : d.toBigIntegerExact();
             }
             errors.add(error("int_from_float", loc, "Input should be a valid integer, got a number with a fractional part", node, null));
             return null;
@@ -281,7 +289,13 @@ final class RecordBinder {
 
     private Double toDouble(JsonNode node, List<Object> loc, List<ValidationError> errors) {
         if (node.isNumber()) {
-            return node.doubleValue();
+            // Number.doubleValue, not JsonNode.doubleValue: Jackson 3's throws for an integer past the double range.
+            double d = node.numberValue().doubleValue();
+            if (Double.isInfinite(d) && !(node.isDouble() || node.isFloat())) {
+                errors.add(error("finite_number", loc, "Input should be a finite number", node, null));
+                return null;
+            }
+            return d;
         }
         if (node.isBoolean()) {
             return node.booleanValue() ? 1.0 : 0.0;
@@ -302,7 +316,8 @@ final class RecordBinder {
         if (node.isBoolean()) {
             return node.booleanValue();
         }
-        if (node.isIntegralNumber() && (node.intValue() == 0 || node.intValue() == 1) && node.canConvertToInt()) {
+        // canConvertToInt first: Jackson 3's intValue() throws for a long or BigInteger out of the int range.
+        if (node.isIntegralNumber() && node.canConvertToInt() && (node.intValue() == 0 || node.intValue() == 1)) {
             return node.intValue() == 1;
         }
         if (node.isString()) {

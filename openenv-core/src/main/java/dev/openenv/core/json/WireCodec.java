@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -26,11 +27,16 @@ import tools.jackson.databind.node.ObjectNode;
  *       top-level {@code "metadata"} only when non-empty (what the reference does since PR #805).</li>
  *   <li>Non-finite numbers are written as {@code null}, never as {@code NaN}.</li>
  *   <li>Actions are bound with the reference's validation rules; see {@link #decode}.</li>
+ *   <li>A tree too deep to write (Jackson writes no deeper than it reads, 500 levels, but an invalid input is
+ *       echoed back in its error a few levels deeper) is written with what lies past 400
+ *       levels as {@code null}, rather than failing the reply.</li>
  * </ul>
  * Thread-safe; share one instance.
  */
 public final class WireCodec {
     private static final WireCodec STANDARD = new WireCodec();
+    /** How deep a tree too deep to write is cut (see {@link #write}): well inside Jackson's 500 levels. */
+    static final int CUT_DEPTH = 400;
 
     private final JsonMapper mapper;
     private final RecordBinder binder;
@@ -105,14 +111,52 @@ public final class WireCodec {
         return mapper.valueToTree(value);
     }
 
-    /** Any value as compact JSON text. */
+    /**
+     * Any value as compact JSON text. A JSON tree deeper than the writer allows is cut (see the class comment):
+     * an action nested just under the reader's limit, refused, came back in its error frame or 422 a few levels
+     * deeper, and writing that threw (the WebSocket closed with 1011, HTTP answered 500); found by the fuzz tests.
+     */
     public String write(Object value) {
-        return mapper.writeValueAsString(value);
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (StreamConstraintsException tooDeep) {
+            if (value instanceof JsonNode tree) {
+                return mapper.writeValueAsString(cut(tree, CUT_DEPTH));
+            }
+            throw tooDeep;
+        }
     }
 
-    /** Any value as compact UTF-8 JSON. */
+    /** Any value as compact UTF-8 JSON; a tree too deep is cut as by {@link #write}. */
     public byte[] writeBytes(Object value) {
-        return mapper.writeValueAsBytes(value);
+        try {
+            return mapper.writeValueAsBytes(value);
+        } catch (StreamConstraintsException tooDeep) {
+            if (value instanceof JsonNode tree) {
+                return mapper.writeValueAsBytes(cut(tree, CUT_DEPTH));
+            }
+            throw tooDeep;
+        }
+    }
+
+    /** {@code node} with every container {@code levels} deep replaced by {@code null}. */
+    private static JsonNode cut(JsonNode node, int levels) {
+        if (!node.isContainer()) {
+            return node;
+        }
+        if (levels == 0) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> copy.add(cut(item, levels - 1)));
+            return copy;
+        }
+        ObjectNode copy = JsonNodeFactory.instance.objectNode();
+        for (var e : node.properties()) {
+            copy.set(e.getKey(), cut(e.getValue(), levels - 1));
+        }
+        return copy;
     }
 
     /** A plain Java value (maps, lists, strings, numbers) read from a tree. */

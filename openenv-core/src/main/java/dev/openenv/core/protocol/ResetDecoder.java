@@ -63,8 +63,12 @@ final class ResetDecoder {
         if (v.isBoolean()) {
             return v.booleanValue() ? 1L : 0L;
         }
-        if (v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()) && Math.abs(v.doubleValue()) < 9.0e18) {
-            return (long) v.doubleValue();
+        if (v.isNumber()) {
+            // Number.doubleValue never throws; Jackson 3's JsonNode.doubleValue does for an integer past the double range.
+            double d = v.numberValue().doubleValue();
+            if (d == Math.rint(d) && Math.abs(d) < 9.0e18) {
+                return (long) d;
+            }
         }
         if (v.isString()) {
             try {
