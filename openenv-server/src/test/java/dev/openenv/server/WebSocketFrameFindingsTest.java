@@ -116,8 +116,6 @@ class WebSocketFrameFindingsTest {
      * "Requested code 3 is invalid, there is no OpCode for it"), once per connection: any client can fill the log.
      */
     @Test
-    @Disabled("bug: a reserved opcode costs a WARNING with a stack trace in Helidon's Http1Connection (not our code: "
-            + "WsOpCode.get throws, Http1Connection.handleRequestException logs it)")
     void aReservedOpcodeClosesTheConnectionWithoutAStackTraceInTheLog() throws Exception {
         EnvServer server = servers.start(EchoEnvironment::new, WireTypes.ECHO);
         try (var ws = RawWs.open(server.port(), "/ws")) {

@@ -69,7 +69,59 @@ public final class WholeFrameUpgrader extends WsUpgrader {
 
     @Override
     public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-        return super.upgrade(new WholeFrameContext(ctx, metrics), prologue, headers);
+        WholeFrameContext context = new WholeFrameContext(ctx, metrics);
+        ServerConnection upgraded = super.upgrade(context, prologue, headers);
+        return upgraded == null ? null : new ReservedOpcodes(upgraded, context);
+    }
+
+    /**
+     * The upgraded connection, ending quietly on a frame with a reserved opcode: Helidon's frame reader throws
+     * {@code IllegalArgumentException} for one, and its HTTP/1 connection logs that as an internal error with a
+     * 20-line stack trace, once per connection, which any client could repeat to fill the log. Here it is one
+     * INFO line and a close frame with 1002 (protocol error), as RFC 6455 asks, then the connection ends.
+     */
+    private record ReservedOpcodes(ServerConnection delegate, ConnectionContext ctx) implements ServerConnection {
+        private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+
+        @Override
+        public void handle(java.util.concurrent.Semaphore requests) throws InterruptedException {
+            try {
+                delegate.handle(requests);
+            } catch (IllegalArgumentException e) {
+                refuse(e);
+            }
+        }
+
+        @Override
+        public void handle(io.helidon.common.concurrency.limits.Limit limit) throws InterruptedException {
+            try {
+                delegate.handle(limit);
+            } catch (IllegalArgumentException e) {
+                refuse(e);
+            }
+        }
+
+        private void refuse(IllegalArgumentException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("OpCode")) {
+                throw e;
+            }
+            LOG.log(System.Logger.Level.INFO, "peer sent a frame with a reserved opcode (" + e.getMessage() + "); closing with 1002");
+            try {
+                ctx.dataWriter().writeNow(BufferData.create(new byte[] {(byte) 0x88, 2, 0x03, (byte) 0xEA})); // close, 1002
+            } catch (RuntimeException gone) {
+                // the peer is gone already
+            }
+        }
+
+        @Override
+        public java.time.Duration idleTime() {
+            return delegate.idleTime();
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            delegate.close(interrupt);
+        }
     }
 
     /**
