@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * @param threads     live platform threads, NaN when unknown
  * @param fds         open file descriptors, NaN when unknown
  * @param heapBytes   heap in use, NaN when unknown
- * @param liveBytes   heap in use after the last collection ({@code openenv_jvm_heap_after_gc_bytes}), NaN when unknown
+ * @param liveBytes   heap in use after the last collection ({@code openenv_jvm_heap_after_gc_bytes}, else
+ *                    {@code jvm_gc_live_data_size_bytes}), NaN when unknown
  * @param rssBytes    resident memory (from {@code /proc/PID/status}), NaN when unknown
  */
 record ServerGauges(double sessions, double threads, double fds, double heapBytes, double liveBytes, double rssBytes) {
@@ -49,8 +50,12 @@ record ServerGauges(double sessions, double threads, double fds, double heapByte
                 // the process is gone: leave the values unknown
             }
         }
+        double live = value(text, "openenv_jvm_heap_after_gc_bytes");
+        if (Double.isNaN(live)) {
+            live = value(text, "jvm_gc_live_data_size_bytes"); // Micrometer's own: the old generation only, after a major collection
+        }
         return new ServerGauges(value(text, "openenv_sessions_active"), threads, fds,
-                sum(text, "jvm_memory_used_bytes{area=\"heap\""), value(text, "openenv_jvm_heap_after_gc_bytes"), rss);
+                sum(text, "jvm_memory_used_bytes{area=\"heap\""), live, rss);
     }
 
     /** The server's {@code /metrics} text, or empty when it has none. */

@@ -176,7 +176,13 @@ public final class Soak {
         }
         out.append(String.format(Locale.ROOT, "steps=%d churned=%d failures=%s sessions after the load=%s%n", r.steps(), r.churned(),
                 r.failures(), num(r.sessionsAfter(), 1)));
-        out.append(r.clean() ? "no leak: threads, descriptors and live heap flat; every session ended\n"
+        if (r.samples().stream().allMatch(s -> Double.isNaN(s.gauges().sessions()))) {
+            out.append("sessions unknown: the server has no /metrics (openenv_sessions_active); threads, fds and RSS come from /proc"
+                    + " only with --pid\n");
+        }
+        boolean measured = r.samples().stream().anyMatch(s -> !Double.isNaN(s.gauges().threads()) || !Double.isNaN(s.gauges().fds()));
+        out.append(!measured ? "nothing measured: no /metrics and no --pid\n"
+                : r.clean() ? "no leak: threads, descriptors and live heap flat" + (Double.isNaN(r.sessionsAfter()) ? "\n" : "; every session ended\n")
                 : "LEAK? " + String.join("; ", r.growth()) + (r.sessionsAfter() == 0 || Double.isNaN(r.sessionsAfter()) ? "" : "; sessions left after the load: " + num(r.sessionsAfter(), 1)) + "\n");
         return out.toString();
     }
