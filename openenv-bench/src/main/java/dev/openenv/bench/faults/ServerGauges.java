@@ -58,6 +58,31 @@ record ServerGauges(double sessions, double threads, double fds, double heapByte
                 sum(text, "jvm_memory_used_bytes{area=\"heap\""), live, rss);
     }
 
+    /**
+     * Asks the JVM {@code pid} for a full collection ({@code jcmd PID GC.run}), after which its post-GC heap gauge is
+     * its live data. False when there is no pid, no jcmd beside this JVM, or the process is not a JVM that answers.
+     */
+    static boolean collect(long pid) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (pid <= 0 || !Files.isExecutable(jcmd)) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The server's {@code /metrics} text, or empty when it has none. */
     static String scrape(HttpClient http, URI base) {
         try {

@@ -66,6 +66,8 @@ class FaultToolsTest {
         assertThat(r.samples().get(1).gauges().threads()).isPositive();
         assertThat(r.samples().get(1).gauges().rssBytes()).isPositive();
         assertThat(r.sessionsAfter()).isZero();
+        assertThat(r.samples().getLast().collected()).as("a full GC asked for with jcmd after the load").isTrue();
+        assertThat(r.samples().stream().filter(Soak.Sample::collected)).hasSize(2);
         assertThat(r.clean()).as(table).isTrue();
     }
 
@@ -73,10 +75,22 @@ class FaultToolsTest {
     void growthBeyondToleranceIsReported() {
         var samples = new java.util.ArrayList<Soak.Sample>();
         for (int i = 0; i < 30; i++) {
-            samples.add(new Soak.Sample(i, new ServerGauges(4, 20 + i * 2, 100, 1e8, 5e7, 2e8), i * 100, i * 10));
+            samples.add(new Soak.Sample(i, new ServerGauges(4, 20 + i * 2, 100, 1e8, 5e7, 2e8), i * 100, i * 10, false));
         }
-        samples.add(new Soak.Sample(31, new ServerGauges(0, 80, 100, 1e8, 5e7, 2e8), 3000, 300));
+        samples.add(new Soak.Sample(31, new ServerGauges(0, 80, 100, 1e8, 5e7, 2e8), 3000, 300, false));
         assertThat(Soak.growth(samples)).singleElement().asString().startsWith("threads grew");
+    }
+
+    @Test
+    void liveHeapAfterTheLoadAboveItsFullGcFigureUnderLoadIsReported() {
+        var samples = new java.util.ArrayList<Soak.Sample>();
+        for (int i = 0; i < 30; i++) {
+            samples.add(new Soak.Sample(i, new ServerGauges(4, 20, 100, 1e8, 0, 2e8), i * 100, i * 10, i == 3));
+        }
+        samples.add(new Soak.Sample(31, new ServerGauges(0, 20, 100, 1e8, 20e6 + 60e6, 2e8), 3000, 300, true));
+        assertThat(Soak.growth(samples)).anySatisfy(g -> assertThat(g).startsWith("live heap after a full GC"));
+        samples.set(30, new Soak.Sample(31, new ServerGauges(0, 20, 100, 1e8, 0, 2e8), 3000, 300, true));
+        assertThat(Soak.growth(samples)).isEmpty();
     }
 
     @Test
