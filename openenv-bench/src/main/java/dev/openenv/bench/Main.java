@@ -252,6 +252,10 @@ public final class Main {
         @Parameter(names = "--pid", description = "The server's process id, for RSS (and threads/fds of a server without /metrics).")
         long pid;
 
+        @Parameter(names = "--no-full-gc", description = "Do not ask the server's JVM (--pid or --serve) for a full GC after the "
+                + "warm-up and after the load (jcmd GC.run); the live-heap verdict then rests on its lagging post-GC gauge.")
+        boolean noFullGc;
+
         @Parameter(names = "--serve", description = "Start our server for the run, serving this bundled environment (e.g. echo), "
                 + "instead of a URL; stopped at the end.")
         String serve;
@@ -265,7 +269,7 @@ public final class Main {
             // the stepping sessions plus the churn's cap of cycles in flight, and the slots of killed ones not yet noticed
             try (var target = Target.of(url, serve, serveJar, sessions + 1024, pid)) {
                 var result = dev.openenv.bench.faults.Soak.run(new dev.openenv.bench.faults.Soak.Plan(java.net.URI.create(target.baseUrl()),
-                        duration(duration), sessions, churnPerSecond, duration(sample), stepData, target.pid()));
+                        duration(duration), sessions, churnPerSecond, duration(sample), stepData, target.pid(), !noFullGc));
                 System.out.print(dev.openenv.bench.faults.Soak.describe(result));
                 return result.clean() ? 0 : 1;
             }

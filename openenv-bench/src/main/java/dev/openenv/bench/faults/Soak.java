@@ -24,8 +24,12 @@ import java.util.function.ToDoubleFunction;
 public final class Soak {
     static final int STEPS_PER_EPISODE = 20;
 
-    /** What to run; {@code pid} (0: none) adds the server process's {@code /proc} view (RSS, and threads/fds when it has no /metrics). */
-    public record Plan(URI base, Duration duration, int sessions, double churnPerSecond, Duration sample, String stepData, long pid) {}
+    /**
+     * What to run; {@code pid} (0: none) adds the server process's {@code /proc} view (RSS, and threads/fds when it has no
+     * /metrics) and, with {@code fullGc}, a full collection asked of that JVM after the warm-up and after the load.
+     */
+    public record Plan(URI base, Duration duration, int sessions, double churnPerSecond, Duration sample, String stepData, long pid,
+                       boolean fullGc) {}
 
     /** One look at the server; {@code collected}: just after a full collection we asked for (so its live heap is exact). */
     public record Sample(double atSeconds, ServerGauges gauges, long steps, long churned, boolean collected) {}
@@ -59,7 +63,7 @@ public final class Soak {
         try (HttpClient http = HttpClient.newHttpClient()) {
             // no sample in the last moments: it could see the load already stopping and pull the last third down
             while (end - System.nanoTime() > 50_000_000) {
-                boolean collect = !collectedWarm && System.nanoTime() >= warmedUp && ServerGauges.collect(plan.pid());
+                boolean collect = plan.fullGc() && !collectedWarm && System.nanoTime() >= warmedUp && ServerGauges.collect(plan.pid());
                 collectedWarm |= collect || System.nanoTime() >= warmedUp;
                 samples.add(new Sample((System.nanoTime() - started) / 1e9, ServerGauges.read(http, plan.base(), plan.pid()), steps.sum(),
                         churned.sum(), collect));
@@ -74,7 +78,7 @@ public final class Soak {
                 Thread.sleep(20);
                 sessions = ServerGauges.read(http, plan.base(), plan.pid()).sessions();
             }
-            boolean collect = ServerGauges.collect(plan.pid());
+            boolean collect = plan.fullGc() && ServerGauges.collect(plan.pid());
             samples.add(new Sample((System.nanoTime() - started) / 1e9, ServerGauges.read(http, plan.base(), plan.pid()), steps.sum(),
                     churned.sum(), collect));
             return new Result(samples, steps.sum(), churned.sum(), new TreeMap<>(failures), growth(samples), sessions);

@@ -56,7 +56,7 @@ class FaultToolsTest {
     void aShortSoakFindsNoLeakAndEndsWithNoSession() throws Exception {
         serve(64);
         var r = Soak.run(new Soak.Plan(URI.create(server.baseUrl()), Duration.ofSeconds(20), 4, 20, Duration.ofSeconds(1), "{}",
-                ProcessHandle.current().pid()));
+                ProcessHandle.current().pid(), true));
         String table = Soak.describe(r);
         System.out.print(table);
         assertThat(r.failures()).as(table).isEmpty();
