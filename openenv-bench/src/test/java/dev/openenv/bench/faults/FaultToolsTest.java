@@ -94,6 +94,25 @@ class FaultToolsTest {
     }
 
     @Test
+    void aServerWithoutMetricsIsSeenThroughProcWhenItsPidIsGiven() throws Exception {
+        int closedPort;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort(); // nothing listens there once closed: no /metrics
+        }
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            URI base = URI.create("http://127.0.0.1:" + closedPort);
+            ServerGauges seen = ServerGauges.read(http, base, ProcessHandle.current().pid());
+            assertThat(seen.sessions()).isNaN();
+            assertThat(seen.liveBytes()).isNaN();
+            // every platform thread is a native one (and the JVM has more of its own); a few may have ended meanwhile
+            assertThat(seen.threads()).isGreaterThanOrEqualTo(java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount() - 5);
+            assertThat(seen.fds()).isPositive();
+            assertThat(seen.rssBytes()).isGreaterThan(Runtime.getRuntime().totalMemory() / 4);
+            assertThat(ServerGauges.read(http, base, 0).threads()).isNaN();
+        }
+    }
+
+    @Test
     void durationsReadAsPeopleWriteThem() {
         assertThat(dev.openenv.bench.MainAccess.duration("30m")).isEqualTo(Duration.ofMinutes(30));
         assertThat(dev.openenv.bench.MainAccess.duration("90s")).isEqualTo(Duration.ofSeconds(90));
