@@ -1,10 +1,13 @@
 package dev.openenv.bench;
 
 import dev.openenv.bench.compare.Compare;
+import dev.openenv.bench.compare.ServerProcess;
 import dev.openenv.bench.latency.McpLatency;
 import dev.openenv.bench.latency.SequentialLatency;
 import dev.openenv.bench.load.LoadGenerator;
 import dev.openenv.client.ClientOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -189,7 +192,7 @@ public final class Main {
     @Parameters(commandDescription = "Connect/reset/kill cycles (half TCP resets, half closes without a close frame, one in ten mid-step); "
             + "then waits for the server to report zero sessions. Exit 1 when sessions are left.")
     static final class ChurnCommand extends Base {
-        @Parameter(description = "<url>")
+        @Parameter(description = "<url> (or --serve ENV)")
         List<String> url;
 
         @Parameter(names = "--cycles")
@@ -204,21 +207,31 @@ public final class Main {
         @Parameter(names = "--settle", description = "Seconds to wait for the server to free every slot.")
         double settle = 10;
 
+        @Parameter(names = "--serve", description = "Start our server for the run, serving this bundled environment (e.g. echo), "
+                + "instead of a URL; stopped at the end.")
+        String serve;
+
+        @Parameter(names = "--serve-jar", description = "openenv-cli's jar for --serve (default: openenv-cli/target/openenv.jar "
+                + "here or next to this jar's module).")
+        Path serveJar;
+
         @Override
-        public Integer call() throws InterruptedException {
-            var plan = dev.openenv.bench.faults.Churn.Plan.of(url(url), cycles, concurrency);
-            plan = new dev.openenv.bench.faults.Churn.Plan(plan.base(), cycles, concurrency, 10, stepData, plan.timeout(),
-                    Duration.ofMillis((long) (settle * 1000)));
-            var result = dev.openenv.bench.faults.Churn.run(plan);
-            System.out.println(result.describe());
-            return result.freedMillis() == -1 ? 1 : 0;
+        public Integer call() throws Exception {
+            // room for every cycle in flight plus the slots of killed connections the server has not noticed yet
+            try (var target = Target.of(url, serve, serveJar, Math.max(256, 4 * concurrency), 0)) {
+                var plan = new dev.openenv.bench.faults.Churn.Plan(java.net.URI.create(target.baseUrl()), cycles, concurrency, 10,
+                        stepData, Duration.ofSeconds(10), Duration.ofMillis((long) (settle * 1000)));
+                var result = dev.openenv.bench.faults.Churn.run(plan);
+                System.out.println(result.describe());
+                return result.freedMillis() == -1 ? 1 : 0;
+            }
         }
     }
 
     @Parameters(commandDescription = "Mixed load (stepping sessions plus churn) for a duration, sampling the server's threads, "
             + "descriptors, heap and sessions; exit 1 on growth (a leak) or sessions left after the load.")
     static final class SoakCommand extends Base {
-        @Parameter(description = "<url>")
+        @Parameter(description = "<url> (or --serve ENV)")
         List<String> url;
 
         @Parameter(names = "--duration", description = "How long, e.g. 30m, 90s, 1h.")
@@ -239,12 +252,71 @@ public final class Main {
         @Parameter(names = "--pid", description = "The server's process id, for RSS (and threads/fds of a server without /metrics).")
         long pid;
 
+        @Parameter(names = "--no-full-gc", description = "Do not ask the server's JVM (--pid or --serve) for a full GC after the "
+                + "warm-up and after the load (jcmd GC.run); the live-heap verdict then rests on its lagging post-GC gauge.")
+        boolean noFullGc;
+
+        @Parameter(names = "--serve", description = "Start our server for the run, serving this bundled environment (e.g. echo), "
+                + "instead of a URL; stopped at the end.")
+        String serve;
+
+        @Parameter(names = "--serve-jar", description = "openenv-cli's jar for --serve (default: openenv-cli/target/openenv.jar "
+                + "here or next to this jar's module).")
+        Path serveJar;
+
         @Override
-        public Integer call() throws InterruptedException {
-            var result = dev.openenv.bench.faults.Soak.run(new dev.openenv.bench.faults.Soak.Plan(java.net.URI.create(url(url)),
-                    duration(duration), sessions, churnPerSecond, duration(sample), stepData, pid));
-            System.out.print(dev.openenv.bench.faults.Soak.describe(result));
-            return result.clean() ? 0 : 1;
+        public Integer call() throws Exception {
+            // the stepping sessions plus the churn's cap of cycles in flight, and the slots of killed ones not yet noticed
+            try (var target = Target.of(url, serve, serveJar, sessions + 1024, pid)) {
+                var result = dev.openenv.bench.faults.Soak.run(new dev.openenv.bench.faults.Soak.Plan(java.net.URI.create(target.baseUrl()),
+                        duration(duration), sessions, churnPerSecond, duration(sample), stepData, target.pid(), !noFullGc));
+                System.out.print(dev.openenv.bench.faults.Soak.describe(result));
+                return result.clean() ? 0 : 1;
+            }
+        }
+    }
+
+    /** The server a fault command runs against: the URL given, or our own started for the run ({@code --serve ENV}). */
+    record Target(String baseUrl, long pid, ServerProcess process) implements AutoCloseable {
+        static Target of(List<String> url, String serve, Path jar, int maxSessions, long pid) throws java.io.IOException {
+            if (serve == null) {
+                return new Target(url(url), pid, null);
+            }
+            if (url != null && !url.isEmpty()) {
+                url(url); // an unknown option reads better than "both"
+                throw new ParameterException("give a server URL or --serve ENV, not both");
+            }
+            Path serverJar = jar != null ? jar : defaultServeJar();
+            if (!Files.isRegularFile(serverJar)) {
+                throw new ParameterException("--serve needs openenv-cli's jar: no " + serverJar + " (build it, or give --serve-jar)");
+            }
+            Path logDir = Files.createTempDirectory("openenv-bench-serve");
+            var server = ServerProcess.serveOurs(serverJar, serve, maxSessions, logDir);
+            System.out.println("serving '" + serve + "' at " + server.baseUrl() + " (pid " + server.pid() + ", at most " + maxSessions
+                    + " sessions, log in " + logDir + ")");
+            return new Target(server.baseUrl(), pid != 0 ? pid : server.pid(), server);
+        }
+
+        @Override
+        public void close() {
+            if (process != null) {
+                process.close();
+            }
+        }
+    }
+
+    /** openenv-cli/target/openenv.jar in the working directory, else beside the module this jar was built in. */
+    static Path defaultServeJar() {
+        Path here = Path.of("openenv-cli", "target", "openenv.jar");
+        if (Files.isRegularFile(here)) {
+            return here;
+        }
+        try {
+            Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()); // .../openenv-bench/target/x.jar
+            Path beside = self.toAbsolutePath().getParent().getParent().getParent().resolve(here);
+            return Files.isRegularFile(beside) ? beside : here;
+        } catch (RuntimeException | java.net.URISyntaxException e) {
+            return here;
         }
     }
 

@@ -2,6 +2,9 @@ package dev.openenv.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.openenv.envs.BundledEnvironments;
+import dev.openenv.server.EnvServer;
+import dev.openenv.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +33,57 @@ class MainTest {
     }
 
     @Test
+    void churnExitsZeroOnceTheServerHasFreedEverySlot() throws Exception {
+        BundledEnvironments.Entry entry = BundledEnvironments.find("bench").orElseThrow();
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        EnvServer server = EnvServer.builder(entry.factory()).types(entry.type())
+                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(256)).start();
+        try {
+            Run churn = run("churn", server.baseUrl(), "--cycles", "500", "--concurrency", "8");
+            assertThat(churn.code()).as(churn.out() + churn.err()).isZero();
+            // a refusal is possible on a starved machine (killed connections hold their slots until the server reads their end)
+            assertThat(churn.out()).contains("cycles=500", "failures={}", "slots freed").containsPattern("served=[1-9]")
+                    .doesNotContain("warning");
+            assertThat(server.activeSessions()).isZero();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void churnWarnsWhenItsMidStepKillsWouldNotReachStep() throws Exception {
+        BundledEnvironments.Entry entry = BundledEnvironments.find("echo").orElseThrow();
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        EnvServer server = EnvServer.builder(entry.factory()).types(entry.type())
+                .config(ServerConfig.defaults().withHost("127.0.0.1").withPort(0).withMaxConcurrentEnvs(16)).start();
+        try {
+            Run invalid = run("churn", server.baseUrl(), "--cycles", "20", "--concurrency", "2", "--step-data", "{\"nope\":1}");
+            assertThat(invalid.code()).isZero();
+            assertThat(invalid.out()).contains("warning: the step action {\"nope\":1} was not accepted", "--step-data");
+            Run valid = run("churn", server.baseUrl(), "--cycles", "20", "--concurrency", "2", "--step-data", "{\"message\":\"m\"}");
+            assertThat(valid.out()).doesNotContain("warning");
+            assertThat(server.activeSessions()).isZero();
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void churnTakesAUrlOrServeNotBoth() throws Exception {
+        Run both = run("churn", "http://127.0.0.1:1", "--serve", "echo");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("a server URL or --serve ENV, not both");
+        Run noJar = run("soak", "--serve", "echo", "--serve-jar", "/nonexistent/openenv.jar");
+        assertThat(noJar.code()).isEqualTo(2);
+        assertThat(noJar.err()).contains("no /nonexistent/openenv.jar");
+        assertThat(run("churn", "--help").out()).contains("--serve", "--serve-jar", "--cycles", "--settle");
+    }
+
+    @Test
     void helpListsEveryCommand() throws Exception {
         Run help = run("--help");
         assertThat(help.code()).isZero();
-        assertThat(help.out()).contains("load", "latency", "mcp-latency", "compare", "report");
+        assertThat(help.out()).contains("load", "latency", "mcp-latency", "churn", "soak", "compare", "report");
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  *
  * <p>Lifecycle: {@link #start} (started → ready, or {@link IllegalStateException}) → {@link #close()}.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
@@ -72,6 +72,22 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Our server ({@code openenv serve ENV} from openenv-cli's jar, run by this JVM's {@code java}) on a free port
+     * of 127.0.0.1, with room for {@code maxSessions} sessions; its output goes to {@code logDir}.
+     *
+     * @throws IllegalStateException when the jar is missing or the server is not ready within 60 s
+     */
+    public static ServerProcess serveOurs(Path jar, String env, int maxSessions, Path logDir) {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + jar + ": build openenv-cli first (mvnw -pl openenv-cli -am package)");
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return start("openenv-serve-" + env, List.of(java.toString(), "-jar", jar.toString(), "serve", env, "--host", "127.0.0.1",
+                "--port", "{port}", "--max-concurrent-envs", Integer.toString(maxSessions), "--no-web"), Map.of(), null, logDir,
+                Duration.ofSeconds(60));
+    }
+
     /** Ready means a real session works: a WebSocket connects and a reset is answered. */
     static boolean answersReset(String baseUrl) {
         var plan = LoadGenerator.Plan.of(baseUrl, 1, 0, 0).withStepTimeout(Duration.ofSeconds(5));
@@ -87,11 +103,11 @@ final class ServerProcess implements AutoCloseable {
         return name;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -162,7 +178,7 @@ final class ServerProcess implements AutoCloseable {
         return 0;
     }
 
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

@@ -36,7 +36,7 @@ public final class Churn {
      * @param sessionsLeft  sessions the server still reported at the end (NaN when unknown)
      */
     public record Result(int cycles, double seconds, long served, long refused, Map<String, Long> failures,
-                         long freedMillis, double sessionsLeft) {
+                         long freedMillis, double sessionsLeft, String warning) {
         public double cyclesPerSecond() {
             return cycles / seconds;
         }
@@ -49,8 +49,8 @@ public final class Churn {
             String freed = freedMillis >= 0 ? "slots freed " + freedMillis + " ms after the last disconnect"
                     : freedMillis == -2 ? "sessions unknown (the server has no /metrics)"
                     : "SESSIONS LEFT: " + (long) sessionsLeft + " still active after the settle time";
-            return String.format(java.util.Locale.ROOT, "cycles=%d in %.1f s (%.0f/s) served=%d refused=%d failures=%s; %s",
-                    cycles, seconds, cyclesPerSecond(), served, refused, failures, freed);
+            return String.format(java.util.Locale.ROOT, "%scycles=%d in %.1f s (%.0f/s) served=%d refused=%d failures=%s; %s",
+                    warning.isEmpty() ? "" : "warning: " + warning + "\n", cycles, seconds, cyclesPerSecond(), served, refused, failures, freed);
         }
     }
 
@@ -58,6 +58,15 @@ public final class Churn {
 
     /** Runs {@code plan} and reports. */
     public static Result run(Plan plan) throws InterruptedException {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            // the HTTP client's first request costs a cold JVM hundreds of ms: pay it before, not inside, the slot-freeing time
+            ServerGauges.scrape(http, plan.base());
+            String warning = plan.midStepEvery() > 0 ? checkStep(plan) : "";
+            return run(plan, http, warning);
+        }
+    }
+
+    private static Result run(Plan plan, HttpClient http, String warning) throws InterruptedException {
         var next = new AtomicInteger();
         var served = new LongAdder();
         var refused = new LongAdder();
@@ -80,19 +89,42 @@ public final class Churn {
         }
         long lastDisconnect = System.nanoTime();
         double seconds = (lastDisconnect - started) / 1e9;
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            double sessions = ServerGauges.read(http, plan.base(), 0).sessions();
-            if (Double.isNaN(sessions)) {
-                return new Result(plan.cycles(), seconds, served.sum(), refused.sum(), new TreeMap<>(failures), -2, Double.NaN);
-            }
-            long deadline = lastDisconnect + plan.settle().toNanos();
-            while (sessions != 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-                sessions = ServerGauges.read(http, plan.base(), 0).sessions();
-            }
-            long freed = sessions == 0 ? (System.nanoTime() - lastDisconnect) / 1_000_000 : -1;
-            return new Result(plan.cycles(), seconds, served.sum(), refused.sum(), new TreeMap<>(failures), freed, sessions);
+        double sessions = ServerGauges.read(http, plan.base(), 0).sessions();
+        if (Double.isNaN(sessions)) {
+            return new Result(plan.cycles(), seconds, served.sum(), refused.sum(), new TreeMap<>(failures), -2, Double.NaN, warning);
         }
+        long deadline = lastDisconnect + plan.settle().toNanos();
+        while (sessions != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            sessions = ServerGauges.read(http, plan.base(), 0).sessions();
+        }
+        long freed = sessions == 0 ? (System.nanoTime() - lastDisconnect) / 1_000_000 : -1;
+        return new Result(plan.cycles(), seconds, served.sum(), refused.sum(), new TreeMap<>(failures), freed, sessions, warning);
+    }
+
+    /**
+     * Whether the mid-step kills' action is one the environment accepts: if not, the server answers it
+     * with a validation error and those kills never reach {@code step()}. Empty when it is accepted.
+     */
+    static String checkStep(Plan plan) {
+        try (WsSocket ws = WsSocket.open(plan.base(), (int) plan.timeout().toMillis())) {
+            ws.sendText(RESET);
+            if (!ws.next().text().contains("\"observation\"")) {
+                return ""; // refused or failing: the cycles will say so
+            }
+            ws.sendText(step(plan));
+            String reply = ws.next().text();
+            ws.vanish();
+            return reply.contains("\"observation\"") ? ""
+                    : "the step action " + plan.stepData() + " was not accepted (" + abbreviate(reply)
+                    + "): mid-step kills do not reach step(); pass a valid one with --step-data";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String step(Plan plan) {
+        return "{\"type\":\"step\",\"data\":" + plan.stepData() + "}";
     }
 
     /** How one cycle went. */
@@ -120,7 +152,7 @@ public final class Churn {
                 outcome = new Outcome.Failed("unexpected reply to reset: " + abbreviate(reply.text()));
             }
             if (plan.midStepEvery() > 0 && i % plan.midStepEvery() == 0 && outcome instanceof Outcome.Served) {
-                ws.sendText("{\"type\":\"step\",\"data\":" + plan.stepData() + "}"); // and die before its answer
+                ws.sendText(step(plan)); // and die before its answer
             }
             if (i % 2 == 0) {
                 ws.reset();

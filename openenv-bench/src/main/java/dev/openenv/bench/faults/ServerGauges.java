@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * @param threads     live platform threads, NaN when unknown
  * @param fds         open file descriptors, NaN when unknown
  * @param heapBytes   heap in use, NaN when unknown
- * @param liveBytes   heap in use after the last collection ({@code openenv_jvm_heap_after_gc_bytes}), NaN when unknown
+ * @param liveBytes   heap in use after the last collection ({@code openenv_jvm_heap_after_gc_bytes}, else
+ *                    {@code jvm_gc_live_data_size_bytes}), NaN when unknown
  * @param rssBytes    resident memory (from {@code /proc/PID/status}), NaN when unknown
  */
 record ServerGauges(double sessions, double threads, double fds, double heapBytes, double liveBytes, double rssBytes) {
@@ -49,8 +50,37 @@ record ServerGauges(double sessions, double threads, double fds, double heapByte
                 // the process is gone: leave the values unknown
             }
         }
+        double live = value(text, "openenv_jvm_heap_after_gc_bytes");
+        if (Double.isNaN(live)) {
+            live = value(text, "jvm_gc_live_data_size_bytes"); // Micrometer's own: the old generation only, after a major collection
+        }
         return new ServerGauges(value(text, "openenv_sessions_active"), threads, fds,
-                sum(text, "jvm_memory_used_bytes{area=\"heap\""), value(text, "openenv_jvm_heap_after_gc_bytes"), rss);
+                sum(text, "jvm_memory_used_bytes{area=\"heap\""), live, rss);
+    }
+
+    /**
+     * Asks the JVM {@code pid} for a full collection ({@code jcmd PID GC.run}), after which its post-GC heap gauge is
+     * its live data. False when there is no pid, no jcmd beside this JVM, or the process is not a JVM that answers.
+     */
+    static boolean collect(long pid) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        if (pid <= 0 || !Files.isExecutable(jcmd)) {
+            return false;
+        }
+        try {
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.run").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The server's {@code /metrics} text, or empty when it has none. */
