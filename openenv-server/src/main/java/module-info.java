@@ -14,6 +14,7 @@ module dev.openenv.server {
     requires io.helidon.common.pki;
     requires io.helidon.common.configurable;
     requires java.management;
+    requires jdk.management;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
 

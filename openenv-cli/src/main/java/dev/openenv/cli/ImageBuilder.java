@@ -45,7 +45,7 @@ final class ImageBuilder {
     /** The base image {@code openenv-runtime/scripts/container-base-image.sh} makes: Debian without Java. */
     static final String DEFAULT_BASE = "localhost/debian:bookworm";
     /** Modules of the jlink'ed runtime: what the server and its libraries use (jdeps on openenv.jar). */
-    static final String JRE_MODULES = "java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.unsupported,jdk.zipfs";
+    static final String JRE_MODULES = "java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.management,jdk.unsupported,jdk.zipfs";
     static final int PORT = 8000;
     static final String USER = "65532:65532";
 

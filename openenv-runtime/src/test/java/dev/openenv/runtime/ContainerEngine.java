@@ -20,7 +20,7 @@ final class ContainerEngine {
     static final String BASE_IMAGE = "localhost/debian:bookworm";
     static final String ECHO_IMAGE = "localhost/openenv-echo:test";
     /** What jdeps --print-module-deps finds in openenv.jar, plus what Helidon and the JDK's HTTP need at run time. */
-    static final String JRE_MODULES = "java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.unsupported,jdk.zipfs";
+    static final String JRE_MODULES = "java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.sql,jdk.management,jdk.unsupported,jdk.zipfs";
 
     private ContainerEngine() {}
 

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import com.sun.management.GcInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -40,7 +42,7 @@ import java.util.function.IntSupplier;
  *                                                    failure kind (Execution, Timeout, NotFound, CapacityReached, …)
  *   openenv_received_bytes_total{transport} counter  HTTP request bodies; WebSocket bytes as read (frames and their headers)
  *   openenv_sent_bytes_total{transport}     counter  HTTP responses as written; WebSocket bytes as written
- *   openenv_jvm_heap_after_gc_bytes         gauge    heap in use just after each heap pool's last collection
+ *   openenv_jvm_heap_after_gc_bytes         gauge    heap in use right after the most recent collection
  * </pre>
  * plus Micrometer's JVM and process meters ({@code jvm_threads_live_threads}, {@code jvm_memory_used_bytes},
  * {@code process_files_open_files}, …), so a soak can see leaks from the outside.
@@ -125,7 +127,7 @@ public final class ServerMetrics {
         bytes(meters, "openenv.sent", wsOut, "websocket");
         bytes(meters, "openenv.sent", httpOut, "http");
         Gauge.builder("openenv.jvm.heap.after.gc", ServerMetrics::heapAfterLastGc).baseUnit("bytes")
-                .description("Heap in use right after the last collection of each heap pool: what a leak makes grow").register(meters);
+                .description("Heap in use right after the most recent garbage collection: what a leak makes grow").register(meters);
         new JvmMemoryMetrics().bindTo(meters);
         new JvmThreadMetrics().bindTo(meters);
         JvmGcMetrics gc = new JvmGcMetrics();
@@ -187,10 +189,36 @@ public final class ServerMetrics {
         (websocket ? wsOut : httpOut).add(bytes);
     }
 
+    /**
+     * The heap in use right after the most recent collection, whichever collector ran it (young, mixed or full):
+     * the sum over heap pools of its {@code GcInfo}'s usage after. NaN before the first collection. (Each pool's
+     * own "collection usage" is not this: under G1 the old generation's is only refreshed by old collections, so
+     * that sum read 0 for long stretches and then jumped, while the live heap stayed at 9 MiB.)
+     */
     private static double heapAfterLastGc() {
+        try {
+            return heapAfterLatestGcInfo();
+        } catch (LinkageError noJdkManagement) {
+            return Double.NaN; // a runtime jlink'ed without jdk.management
+        }
+    }
+
+    private static double heapAfterLatestGcInfo() {
+        GcInfo latest = null;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc instanceof com.sun.management.GarbageCollectorMXBean withInfo) {
+                GcInfo info = withInfo.getLastGcInfo();
+                if (info != null && (latest == null || info.getEndTime() > latest.getEndTime())) {
+                    latest = info;
+                }
+            }
+        }
+        if (latest == null) {
+            return Double.NaN;
+        }
         long used = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage after = pool.getType() == MemoryType.HEAP ? pool.getCollectionUsage() : null;
+            MemoryUsage after = pool.getType() == MemoryType.HEAP ? latest.getMemoryUsageAfterGc().get(pool.getName()) : null;
             if (after != null) {
                 used += after.getUsed();
             }
