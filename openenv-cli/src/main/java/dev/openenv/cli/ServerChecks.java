@@ -85,7 +85,51 @@ final class ServerChecks {
             capacity();
         }
         mcp();
+        tasks();
         return out;
+    }
+
+    /**
+     * The Task API of 0.10, when the server declares one: {@code /list_environments} names the environment and
+     * {@code /{env}/splits} answers (a 501 or 404 there means no tasks, and the checks are skipped). Then each
+     * split's {@code num_tasks}, its first task, a {@code task_range} and {@code tasks} must agree, and an index
+     * past the end must be refused with a 4xx.
+     */
+    private void tasks() {
+        Reply envs = get("/list_environments");
+        String env = envs.status == 200 && envs.json.isArray() && !envs.json.isEmpty() ? envs.json.get(0).asString("") : "";
+        Reply splits = env.isEmpty() ? envs : get("/" + env + "/splits");
+        if (env.isEmpty() || splits.status == 501 || splits.status == 404) {
+            out.add(new Criterion("task_api", "Task API (skipped: not declared)", true, false, describe(splits)));
+            return;
+        }
+        boolean listed = splits.status == 200 && splits.json.isArray() && !splits.json.isEmpty()
+                && splits.json.get(0).path("name").isString();
+        out.add(Criterion.of("task_splits", "GET /{env}/splits lists splits with a name", listed, describe(splits)));
+        if (!listed) {
+            return;
+        }
+        String split = splits.json.get(0).path("name").asString();
+        String q = "{\"split\":" + F.stringNode(split) + "}";
+        Reply count = post("/" + env + "/num_tasks", q);
+        int n = count.json.path("num_tasks").asInt(-1);
+        out.add(Criterion.of("task_count", "POST /{env}/num_tasks gives a count for split '" + split + "'",
+                count.status == 200 && n >= 0, describe(count)));
+        Reply all = post("/" + env + "/tasks", q);
+        out.add(Criterion.of("task_list", "POST /{env}/tasks lists as many tasks as num_tasks",
+                all.status == 200 && all.json.path("tasks").size() == n, describe(all)));
+        if (n > 0) {
+            Reply first = post("/" + env + "/task", "{\"split\":" + F.stringNode(split) + ",\"index\":0}");
+            out.add(Criterion.of("task_get", "POST /{env}/task index 0 is the first of /tasks",
+                    first.status == 200 && first.json.path("task").equals(all.json.path("tasks").path(0)), describe(first)));
+            Reply range = post("/" + env + "/task_range", "{\"split\":" + F.stringNode(split) + ",\"start\":0,\"stop\":1}");
+            out.add(Criterion.of("task_range", "POST /{env}/task_range [0, 1) is that same task",
+                    range.status == 200 && range.json.path("tasks").size() == 1 && range.json.path("tasks").path(0).equals(all.json.path("tasks").path(0)),
+                    describe(range)));
+        }
+        Reply past = post("/" + env + "/task", "{\"split\":" + F.stringNode(split) + ",\"index\":" + Math.max(n, 0) + "}");
+        out.add(Criterion.of("task_index_out_of_range", "POST /{env}/task past the last index is refused (4xx)",
+                past.status >= 400 && past.status < 500, describe(past)));
     }
 
     private void httpEpisode(JsonNode action) {

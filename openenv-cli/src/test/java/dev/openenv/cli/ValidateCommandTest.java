@@ -61,6 +61,24 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aServerWithTasksPassesTheTaskApiChecks() {
+        try (var server = serve("gridworld", c -> c.withMaxConcurrentEnvs(2))) {
+            assertThat(Main.run("validate", "--url", server.baseUrl(), "--json")).as(cli.out()).isZero();
+            var ids = new ArrayList<String>();
+            report().path("criteria").forEach(c -> ids.add(c.path("id").asString()));
+            assertThat(ids).contains("task_splits", "task_count", "task_list", "task_get", "task_range", "task_index_out_of_range");
+        }
+    }
+
+    @Test
+    void withoutTasksTheTaskApiChecksAreSkipped() {
+        try (var server = serve("echo", c -> c.withMaxConcurrentEnvs(2))) {
+            assertThat(Main.run("validate", "--url", server.baseUrl(), "--json")).as(cli.out()).isZero();
+            assertThat(report().toString()).contains("Task API (skipped: not declared)");
+        }
+    }
+
+    @Test
     void anMcpEnvironmentInProductionModeHidesSimulationAndListsItsTools() {
         try (var server = serve("echo-mcp", c -> c.withMode(ServerMode.PRODUCTION))) {
             assertThat(Main.run("validate", server.baseUrl())).as(cli.out()).isZero();
