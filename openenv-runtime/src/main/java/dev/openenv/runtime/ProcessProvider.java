@@ -58,11 +58,15 @@ public record ProcessProvider(List<String> command, Path directory, StartupOptio
 
     /**
      * {@code java -jar JAR serve ENV --host 127.0.0.1 --port {port} --no-web}, with the {@code java}
-     * of this JVM: a bundled environment of the {@code openenv} CLI jar.
+     * of this JVM: a bundled environment of the {@code openenv} CLI jar. The jar's AOT cache
+     * ({@code openenv.aot} beside it, newer than it) is used when there is one.
      */
     public static Builder forOpenEnvJar(Path jar, String environment) {
-        return new Builder(List.of(javaExecutable(), "-jar", jar.toAbsolutePath().toString(), "serve", environment,
+        var command = new java.util.ArrayList<String>(List.of(javaExecutable()));
+        dev.openenv.runtime.internal.AotCaches.optionFor(jar).ifPresent(command::add); // as ./openenv does
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve", environment,
                 "--host", "127.0.0.1", "--port", PORT_PLACEHOLDER, "--no-web"));
+        return new Builder(command);
     }
 
     /** The {@code java} launcher of this JVM. */

@@ -84,11 +84,17 @@ public record SandboxProvider(List<String> command, SandboxPolicy policy, Startu
      */
     public static Builder forOpenEnvJar(Path jar, String environment) {
         Path absolute = jar.toAbsolutePath().normalize();
-        var builder = new Builder(List.of(ProcessProvider.javaExecutable(), "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC",
-                "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=64m", "-XX:TieredStopAtLevel=1",
-                "-jar", absolute.toString(), "serve", environment, "--host", "127.0.0.1", "--port",
+        var command = new java.util.ArrayList<String>(List.of(ProcessProvider.javaExecutable(), "-Xmx256m", "-Xss512k", "-XX:+UseSerialGC",
+                "-XX:CompressedClassSpaceSize=64m", "-XX:ReservedCodeCacheSize=64m", "-XX:TieredStopAtLevel=1"));
+        java.util.Optional<String> aot = dev.openenv.runtime.internal.AotCaches.optionFor(absolute);
+        aot.ifPresent(command::add);
+        command.addAll(List.of("-jar", absolute.toString(), "serve", environment, "--host", "127.0.0.1", "--port",
                 ProcessProvider.PORT_PLACEHOLDER, "--no-web"));
+        var builder = new Builder(command);
         builder.policy = builder.policy.withReadOnly(absolute);
+        if (aot.isPresent()) {
+            builder.policy = builder.policy.withReadOnly(absolute.resolveSibling("openenv.aot"));
+        }
         Path javaHome = Path.of(System.getProperty("java.home")).toAbsolutePath().normalize();
         if (!javaHome.startsWith("/usr/")) {
             builder.policy = builder.policy.withReadOnly(javaHome);

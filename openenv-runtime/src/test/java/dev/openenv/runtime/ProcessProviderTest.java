@@ -72,6 +72,20 @@ class ProcessProviderTest {
     }
 
     @Test
+    void theJarsAotCacheIsUsedWhenItIsNewerThanTheJar(@TempDir Path dir) throws Exception {
+        Path jar = java.nio.file.Files.writeString(dir.resolve("openenv.jar"), "jar");
+        assertThat(ProcessProvider.forOpenEnvJar(jar, "echo").build().command()).noneMatch(a -> a.startsWith("-XX:AOTCache"));
+        Path aot = java.nio.file.Files.writeString(dir.resolve("openenv.aot"), "cache");
+        java.nio.file.Files.setLastModifiedTime(aot, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 1000));
+        assertThat(ProcessProvider.forOpenEnvJar(jar, "echo").build().command()).contains("-XX:AOTCache=" + aot.toAbsolutePath())
+                .containsSubsequence("-XX:AOTCache=" + aot.toAbsolutePath(), "-jar");
+        assertThat(SandboxProvider.forOpenEnvJar(jar, "echo").build().command()).contains("-XX:AOTCache=" + aot.toAbsolutePath());
+        java.nio.file.Files.setLastModifiedTime(aot, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        assertThat(ProcessProvider.forOpenEnvJar(jar, "echo").build().command()).as("a cache older than its jar")
+                .noneMatch(a -> a.startsWith("-XX:AOTCache"));
+    }
+
+    @Test
     void aCommandThatExitsFailsAtOnceWithItsOutput() {
         var provider = ProcessProvider.builder("sh", "-c", "echo 'cannot load environment: no such module' >&2; exit 3")
                 .startupTimeout(Duration.ofSeconds(30)).build();
