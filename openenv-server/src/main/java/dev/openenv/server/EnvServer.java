@@ -51,7 +51,7 @@ public final class EnvServer implements AutoCloseable {
     private final Heartbeat heartbeat;
     private final ServerConfig config;
     private final Recorder recorder; // null unless episodes are recorded
-    private final ServerMetrics metrics; // null when /metrics is off
+    private final ServerMetrics metrics; // always counting; published at /metrics when the builder says so
     private final boolean tls;
 
     private EnvServer(Builder<?, ?, ?> b) {
@@ -59,7 +59,10 @@ public final class EnvServer implements AutoCloseable {
         WireCodec codec = WireCodec.standard();
         EnvironmentType<?, ?, ?> type = b.type != null ? b.type : probeType(b.factory);
         ToolMode toolMode = config.mode() == ServerMode.PRODUCTION ? ToolMode.PRODUCTION : ToolMode.SIMULATION;
-        this.metrics = b.metrics ? new ServerMetrics(this::activeSessions) : null;
+        this.metrics = new ServerMetrics(this::activeSessions);
+        if (b.metrics) {
+            metrics.publish();
+        }
         this.sessions = new SessionManager(b.factory, type.name(), config.maxConcurrentEnvs(), config.idleTimeout(), env -> {
                     if (env instanceof McpEnvironment<?> mcpEnv) {
                         mcpEnv.serveIn(toolMode);
@@ -96,7 +99,7 @@ public final class EnvServer implements AutoCloseable {
                     .routing(routing -> {
                         b.allowedOrigins.registerCors(routing); // before the token: preflights carry none
                         b.authToken.ifPresent(t -> t.register(routing));
-                        if (metrics != null) {
+                        if (b.metrics) {
                             new MetricsEndpoint(metrics).register(routing);
                         }
                         http.register(routing);
@@ -189,9 +192,7 @@ public final class EnvServer implements AutoCloseable {
         if (recorder != null) {
             recorder.close();
         }
-        if (metrics != null) {
-            metrics.close();
-        }
+        metrics.close();
     }
 
     private static EnvironmentType<?, ?, ?> probeType(Supplier<? extends Environment<?, ?, ?>> factory) {

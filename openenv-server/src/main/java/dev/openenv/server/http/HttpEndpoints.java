@@ -42,7 +42,7 @@ public final class HttpEndpoints {
     private final Duration defaultStepTimeout;
     private final ServerMode mode;
     private final byte[] metadataFallback;
-    private final ServerMetrics metrics; // null: not measured
+    private final ServerMetrics metrics;
     /** The schema and OpenAPI documents, built on first request: generating them costs ~100 ms of startup. */
     private volatile byte[][] documents;
 

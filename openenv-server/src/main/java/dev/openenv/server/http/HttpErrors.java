@@ -18,11 +18,9 @@ public final class HttpErrors {
 
     private HttpErrors() {}
 
-    /** Answers {@code failure}, counted in {@code metrics} (null: not counted). */
+    /** Answers {@code failure}, counted in {@code metrics}. */
     public static void send(ServerResponse res, Failure failure, WireCodec codec, ServerMetrics metrics) {
-        if (metrics != null) {
-            metrics.failed(failure);
-        }
+        metrics.failed(failure);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         switch (failure) {
             // Action errors are the reference's raw pydantic list: loc relative to the action, with url.

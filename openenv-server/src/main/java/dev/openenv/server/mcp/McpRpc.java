@@ -36,7 +36,7 @@ public final class McpRpc {
     private final SessionManager sessions;
     private final WireCodec codec;
     private final String serverName;
-    private final ServerMetrics metrics; // null: not counted
+    private final ServerMetrics metrics;
 
     /** Who is asking: the session their connection is bound to (or null) and whether they speak standard MCP. */
     public record Caller(Session boundSession, boolean standard) {}
@@ -77,9 +77,7 @@ public final class McpRpc {
 
     /** The error answer to request {@code id}, counted. */
     public ObjectNode error(JsonNode id, Failure failure) {
-        if (metrics != null) {
-            metrics.failed(failure);
-        }
+        metrics.failed(failure);
         return JsonRpc.error(id, failure, codec);
     }
 

@@ -49,8 +49,9 @@ import java.util.function.IntSupplier;
  *
  * <p>Start-up: Micrometer's Prometheus registry and its JVM binders take 300–500 ms to load on these machines
  * (measured cold), longer than the whole server otherwise needs to answer its first reset. So they are built
- * {@value #BUILD_AFTER_MILLIS} ms after the server is made, or by the first scrape if it comes sooner (which then
- * waits for them); the counts never depend on them (they are read from our adders at each scrape).
+ * {@value #BUILD_AFTER_MILLIS} ms after {@link #publish()}, or by the first scrape if it comes sooner (which then
+ * waits for them), and not at all when the server does not serve {@code /metrics}: the counts never depend on
+ * them (they are read from our adders at each scrape), so every server counts, whether or not it publishes.
  */
 public final class ServerMetrics {
     private final LongAdder openedWs = new LongAdder();
@@ -73,14 +74,25 @@ public final class ServerMetrics {
 
     private record Registry(PrometheusMeterRegistry meters, JvmGcMetrics gc, Map<Class<?>, Boolean> errorsRegistered) {}
 
-    /** How long after the server is made the registry is built, unless a scrape asks for it sooner. */
+    /** How long after {@link #publish()} the registry is built, unless a scrape asks for it sooner. */
     static final long BUILD_AFTER_MILLIS = 2000;
 
-    /** @param activeSessions the slots in use, read at each scrape */
+    private final IntSupplier activeSessions;
+    private volatile Thread init; // null until published
+
+    /**
+     * Counters only: nothing is built for Prometheus until {@link #publish()} or a {@link #scrape()}.
+     *
+     * @param activeSessions the slots in use, read at each scrape
+     */
     public ServerMetrics(IntSupplier activeSessions) {
         this.registry = new CompletableFuture<>();
         this.activeSessions = activeSessions;
-        this.init = Thread.ofVirtual().name("openenv-metrics-init").start(() -> {
+    }
+
+    /** The server serves {@code /metrics}: build the registry {@value #BUILD_AFTER_MILLIS} ms from now, off the start path. */
+    public void publish() {
+        init = Thread.ofVirtual().name("openenv-metrics-init").start(() -> {
             try {
                 Thread.sleep(BUILD_AFTER_MILLIS); // not while the server starts: both cores are busy then
             } catch (InterruptedException e) {
@@ -89,9 +101,6 @@ public final class ServerMetrics {
             registry();
         });
     }
-
-    private final IntSupplier activeSessions;
-    private final Thread init;
 
     /** The registry, built by the first caller (the delayed thread or a scrape); later callers wait for it. */
     private Registry registry() {
@@ -247,7 +256,10 @@ public final class ServerMetrics {
 
     /** Stops the collectors' listeners (the GC notifications), once the registry exists. */
     public void close() {
-        init.interrupt(); // a registry not built yet never will be; one being built is closed when done
+        Thread t = init;
+        if (t != null) {
+            t.interrupt(); // a registry not built yet never will be; one being built is closed when done
+        }
         registry.thenAccept(r -> {
             r.gc().close();
             r.meters().close();

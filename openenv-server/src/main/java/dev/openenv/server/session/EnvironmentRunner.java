@@ -39,15 +39,15 @@ public final class EnvironmentRunner {
     private final Map<Environment<?, ?, ?>, Rendering.Format> rendering = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Recorder recorder; // null unless episodes are recorded
-    private final ServerMetrics metrics; // null: not measured
+    private final ServerMetrics metrics;
 
     public EnvironmentRunner(EnvironmentType<?, ?, ?> type, WireCodec codec) {
-        this(type, codec, null, null);
+        this(type, codec, null, new ServerMetrics(() -> 0)); // counted, never published
     }
 
     /**
      * A runner that also hands every reset and step to {@code recorder} (null: none) and times them in
-     * {@code metrics} (null: not timed).
+     * {@code metrics}.
      */
     public EnvironmentRunner(EnvironmentType<?, ?, ?> type, WireCodec codec, Recorder recorder, ServerMetrics metrics) {
         this.type = type;
@@ -90,9 +90,7 @@ public final class EnvironmentRunner {
             String episodeId = request.episodeId() != null ? request.episodeId() : codec.toTree(env.state()).path("episode_id").asString(null);
             recorder.reset(sessionId, env, episodeId, request, serializedObservation(envelope), envelope, took);
         }
-        if (metrics != null) {
-            metrics.resetTook(System.nanoTime() - started);
-        }
+        metrics.resetTook(System.nanoTime() - started);
         return envelope;
     }
 
@@ -143,9 +141,7 @@ public final class EnvironmentRunner {
         if (recorder != null) {
             recorder.step(sessionId, env, sent != null ? sent : action, serializedObservation(envelope), envelope, took);
         }
-        if (metrics != null) {
-            metrics.stepTook(System.nanoTime() - started);
-        }
+        metrics.stepTook(System.nanoTime() - started);
         return envelope;
     }
 

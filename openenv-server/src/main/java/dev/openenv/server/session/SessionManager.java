@@ -34,17 +34,17 @@ public final class SessionManager implements AutoCloseable {
     private final Duration idleTimeout;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper;
-    private final ServerMetrics metrics; // null: not measured
+    private final ServerMetrics metrics;
     private int slotsInUse; // guarded by this
     private Session defaultHttp; // guarded by this
     private volatile boolean closed;
 
     public SessionManager(Supplier<? extends Environment<?, ?, ?>> factory, String factoryName, int maxSessions,
                           Duration idleTimeout, Consumer<Environment<?, ?, ?>> prepare) {
-        this(factory, factoryName, maxSessions, idleTimeout, prepare, null);
+        this(factory, factoryName, maxSessions, idleTimeout, prepare, new ServerMetrics(() -> 0)); // counted, never published
     }
 
-    /** A manager whose sessions and refusals are counted in {@code metrics} (null: not counted). */
+    /** A manager whose sessions and refusals are counted in {@code metrics}. */
     public SessionManager(Supplier<? extends Environment<?, ?, ?>> factory, String factoryName, int maxSessions,
                           Duration idleTimeout, Consumer<Environment<?, ?, ?>> prepare, ServerMetrics metrics) {
         this.metrics = metrics;
@@ -90,9 +90,7 @@ public final class SessionManager implements AutoCloseable {
             synchronized (this) {
                 if (slotsInUse >= maxSessions) {
                     var refusal = new Failure.CapacityReached(slotsInUse, maxSessions);
-                    if (metrics != null) {
-                        metrics.refused();
-                    }
+                    metrics.refused();
                     LOG.log(System.Logger.Level.INFO, "session -: refused code=" + refusal.code() + " kind=" + kindName(kind)
                             + " slots=" + slotsInUse + "/" + maxSessions);
                     throw Failure.raise(refusal);
@@ -119,9 +117,7 @@ public final class SessionManager implements AutoCloseable {
             session.close("factory failed", false);
             throw new ProtocolException(failure, cause);
         }
-        if (metrics != null) {
-            metrics.sessionOpened(kind == Session.Kind.WEBSOCKET);
-        }
+        metrics.sessionOpened(kind == Session.Kind.WEBSOCKET);
         LOG.log(System.Logger.Level.INFO, () -> "session " + session.id() + ": opened kind=" + kindName(kind) + " slots=" + slotsNow());
         return session;
     }
@@ -139,9 +135,7 @@ public final class SessionManager implements AutoCloseable {
     }
 
     private void logEnd(Session session, Session.Ending ending, long openedNanos) {
-        if (metrics != null) {
-            metrics.sessionClosed(ending.byServer());
-        }
+        metrics.sessionClosed(ending.byServer());
         LOG.log(System.Logger.Level.INFO, () -> "session " + session.id() + ": closed by=" + (ending.byServer() ? "server" : "client")
                 + " reason=\"" + ending.reason() + "\" after_ms=" + (System.nanoTime() - openedNanos) / 1_000_000
                 + " slots=" + slotsNow());
@@ -172,7 +166,7 @@ public final class SessionManager implements AutoCloseable {
         for (Session s : List.copyOf(sessions.values())) {
             try {
                 if (s.idleNanos(now) > idleTimeout.toNanos()) {
-                    if (metrics != null && s.status() != Session.Status.CLOSED) {
+                    if (s.status() != Session.Status.CLOSED) {
                         metrics.reaped(); // its end is counted by logEnd, as by the server
                     }
                     s.close("Session closed after " + TimeBudget.seconds(idleTimeout) + " s idle", true);

@@ -54,7 +54,7 @@ public final class Connection implements WsListener {
     private final Dialect dialect;
     private final WireCodec codec;
     private final int maxMessageBytes;
-    private final ServerMetrics metrics; // null: not counted
+    private final ServerMetrics metrics;
     private StringBuilder partial = new StringBuilder(); // reader thread only
     private long partialBytes; // reader thread only
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -387,9 +387,7 @@ public final class Connection implements WsListener {
     }
 
     private Failure counted(Failure failure) {
-        if (metrics != null) {
-            metrics.failed(failure);
-        }
+        metrics.failed(failure);
         return failure;
     }
 

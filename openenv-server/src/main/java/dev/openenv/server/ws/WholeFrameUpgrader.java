@@ -38,7 +38,7 @@ import java.util.concurrent.ExecutorService;
  */
 public final class WholeFrameUpgrader extends WsUpgrader {
     private final AllowedOrigins allowed;
-    private final ServerMetrics metrics; // null: bytes not counted
+    private final ServerMetrics metrics;
 
     private WholeFrameUpgrader(WsConfig config, AllowedOrigins allowed, ServerMetrics metrics) {
         super(config);
@@ -136,9 +136,7 @@ public final class WholeFrameUpgrader extends WsUpgrader {
                         source.pullData(); // blocks for the next socket read; at end of stream it throws
                     }
                     byte[] bytes = source.readBytes(source.available());
-                    if (metrics != null) {
-                        metrics.received(true, bytes.length);
-                    }
+                    metrics.received(true, bytes.length);
                     return bytes;
                 } catch (InsufficientDataAvailableException e) {
                     return null;
@@ -161,7 +159,7 @@ public final class WholeFrameUpgrader extends WsUpgrader {
         WholeFrameContext(ConnectionContext delegate, ServerMetrics metrics) {
             this.delegate = delegate;
             this.reader = new WholeFrameReader(delegate.dataReader(), metrics);
-            this.writer = metrics == null ? delegate.dataWriter() : new CountingWriter(delegate.dataWriter(), metrics);
+            this.writer = new CountingWriter(delegate.dataWriter(), metrics);
         }
 
         @Override

@@ -23,7 +23,7 @@ public final class WsFrames implements Dialect {
     private final WireCodec codec;
     private final Duration stepTimeout;
     private final McpRpc mcp;
-    private final ServerMetrics metrics; // null: not counted
+    private final ServerMetrics metrics;
 
     public WsFrames(EnvironmentRunner runner, WireCodec codec, Duration stepTimeout, McpRpc mcp, ServerMetrics metrics) {
         this.metrics = metrics;
@@ -51,9 +51,7 @@ public final class WsFrames implements Dialect {
             };
         } catch (Exception e) {
             Failure failure = Failure.of(e);
-            if (metrics != null) {
-                metrics.failed(failure);
-            }
+            metrics.failed(failure);
             return send(ServerMessage.Error.of(failure, codec));
         }
     }
