@@ -15,6 +15,7 @@ import com.beust.jcommander.JCommander;
 import com.beust.jcommander.Parameter;
 import com.beust.jcommander.ParameterException;
 import com.beust.jcommander.Parameters;
+import com.beust.jcommander.ParametersDelegate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -207,18 +208,13 @@ public final class Main {
         @Parameter(names = "--settle", description = "Seconds to wait for the server to free every slot.")
         double settle = 10;
 
-        @Parameter(names = "--serve", description = "Start our server for the run, serving this bundled environment (e.g. echo), "
-                + "instead of a URL; stopped at the end.")
-        String serve;
-
-        @Parameter(names = "--serve-jar", description = "openenv-cli's jar for --serve (default: openenv-cli/target/openenv.jar "
-                + "here or next to this jar's module).")
-        Path serveJar;
+        @ParametersDelegate
+        ServeOptions server = new ServeOptions();
 
         @Override
         public Integer call() throws Exception {
             // room for every cycle in flight plus the slots of killed connections the server has not noticed yet
-            try (var target = Target.of(url, serve, serveJar, Math.max(256, 4 * concurrency), 0)) {
+            try (var target = Target.of(url, server, Math.max(256, 4 * concurrency), 0)) {
                 var plan = new dev.openenv.bench.faults.Churn.Plan(java.net.URI.create(target.baseUrl()), cycles, concurrency, 10,
                         stepData, Duration.ofSeconds(10), Duration.ofMillis((long) (settle * 1000)));
                 var result = dev.openenv.bench.faults.Churn.run(plan);
@@ -256,18 +252,13 @@ public final class Main {
                 + "warm-up and after the load (jcmd GC.run); the live-heap verdict then rests on its lagging post-GC gauge.")
         boolean noFullGc;
 
-        @Parameter(names = "--serve", description = "Start our server for the run, serving this bundled environment (e.g. echo), "
-                + "instead of a URL; stopped at the end.")
-        String serve;
-
-        @Parameter(names = "--serve-jar", description = "openenv-cli's jar for --serve (default: openenv-cli/target/openenv.jar "
-                + "here or next to this jar's module).")
-        Path serveJar;
+        @ParametersDelegate
+        ServeOptions server = new ServeOptions();
 
         @Override
         public Integer call() throws Exception {
             // the stepping sessions plus the churn's cap of cycles in flight, and the slots of killed ones not yet noticed
-            try (var target = Target.of(url, serve, serveJar, sessions + 1024, pid)) {
+            try (var target = Target.of(url, server, sessions + 1024, pid)) {
                 var result = dev.openenv.bench.faults.Soak.run(new dev.openenv.bench.faults.Soak.Plan(java.net.URI.create(target.baseUrl()),
                         duration(duration), sessions, churnPerSecond, duration(sample), stepData, target.pid(), !noFullGc));
                 System.out.print(dev.openenv.bench.faults.Soak.describe(result));
@@ -276,9 +267,22 @@ public final class Main {
         }
     }
 
+    /** The options of the fault commands that start our own server for the run instead of taking a URL. */
+    static final class ServeOptions {
+        @Parameter(names = "--serve", description = "Start our server for the run, serving this bundled environment (e.g. echo), "
+                + "instead of a URL; stopped at the end.")
+        String serve;
+
+        @Parameter(names = "--serve-jar", description = "openenv-cli's jar for --serve (default: openenv-cli/target/openenv.jar "
+                + "here or next to this jar's module).")
+        Path serveJar;
+    }
+
     /** The server a fault command runs against: the URL given, or our own started for the run ({@code --serve ENV}). */
     record Target(String baseUrl, long pid, ServerProcess process) implements AutoCloseable {
-        static Target of(List<String> url, String serve, Path jar, int maxSessions, long pid) throws java.io.IOException {
+        static Target of(List<String> url, ServeOptions options, int maxSessions, long pid) throws java.io.IOException {
+            String serve = options.serve;
+            Path jar = options.serveJar;
             if (serve == null) {
                 return new Target(url(url), pid, null);
             }
