@@ -2,6 +2,7 @@ package dev.openenv.server.metrics;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -10,6 +11,7 @@ import io.helidon.webserver.http.HttpRouting;
  * every route but {@code /health}.
  */
 public final class MetricsEndpoint {
+    private static final System.Logger LOG = System.getLogger(MetricsEndpoint.class.getName());
     private final ServerMetrics metrics;
 
     public MetricsEndpoint(ServerMetrics metrics) {
@@ -23,8 +25,17 @@ public final class MetricsEndpoint {
             chain.proceed();
         });
         routing.route(Method.GET, "/metrics", (req, res) -> {
+            String text;
+            try {
+                text = metrics.scrape();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "metrics: scrape failed (" + e + "); answered 503");
+                res.status(Status.SERVICE_UNAVAILABLE_503).header(HeaderNames.CONTENT_TYPE, "application/json")
+                        .send("{\"detail\":\"metrics are not available right now: " + e.getClass().getSimpleName() + "\"}");
+                return;
+            }
             res.header(HeaderNames.CONTENT_TYPE, ServerMetrics.contentType());
-            res.send(metrics.scrape());
+            res.send(text);
         });
     }
 }

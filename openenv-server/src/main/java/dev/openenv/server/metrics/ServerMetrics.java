@@ -19,7 +19,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -68,7 +67,7 @@ public final class ServerMetrics {
     private final LatencyHistogram resets = new LatencyHistogram();
     /** Error answers by failure kind; each kind's counter is registered when first seen (at the next scrape). */
     private final Map<Class<?>, Errors> errors = new ConcurrentHashMap<>();
-    private final CompletableFuture<Registry> registry;
+    private static final System.Logger LOG = System.getLogger(ServerMetrics.class.getName());
 
     private record Errors(String code, LongAdder count) {}
 
@@ -86,7 +85,6 @@ public final class ServerMetrics {
      * @param activeSessions the slots in use, read at each scrape
      */
     public ServerMetrics(IntSupplier activeSessions) {
-        this.registry = new CompletableFuture<>();
         this.activeSessions = activeSessions;
     }
 
@@ -98,28 +96,26 @@ public final class ServerMetrics {
             } catch (InterruptedException e) {
                 return; // closed first
             }
-            registry();
+            try {
+                registry();
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "metrics: building the registry failed (" + e + "); the next scrape tries again");
+            }
         });
     }
 
-    /** The registry, built by the first caller (the delayed thread or a scrape); later callers wait for it. */
-    private Registry registry() {
-        boolean mine;
-        synchronized (this) {
-            mine = !building;
-            building = true;
+    /**
+     * The registry, built by the first caller (the delayed thread or a scrape). A build that fails (out of file
+     * descriptors while loading its classes, say) is thrown to that caller and tried again by the next one.
+     */
+    private synchronized Registry registry() {
+        if (built == null) {
+            built = build(activeSessions);
         }
-        if (mine) {
-            try {
-                registry.complete(build(activeSessions));
-            } catch (RuntimeException | Error e) {
-                registry.completeExceptionally(e);
-            }
-        }
-        return registry.join();
+        return built;
     }
 
-    private boolean building; // guarded by this
+    private Registry built; // guarded by this
 
     private Registry build(IntSupplier activeSessions) {
         var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -254,15 +250,19 @@ public final class ServerMetrics {
         return "text/plain; version=0.0.4; charset=utf-8";
     }
 
-    /** Stops the collectors' listeners (the GC notifications), once the registry exists. */
+    /** Stops the collectors' listeners (the GC notifications), if the registry was built; a build under way finishes first. */
     public void close() {
         Thread t = init;
         if (t != null) {
-            t.interrupt(); // a registry not built yet never will be; one being built is closed when done
+            t.interrupt(); // a registry not built yet never will be
         }
-        registry.thenAccept(r -> {
+        Registry r;
+        synchronized (this) {
+            r = built;
+        }
+        if (r != null) {
             r.gc().close();
             r.meters().close();
-        });
+        }
     }
 }
