@@ -123,11 +123,31 @@ class DescriptorExhaustionTest {
             int port = Integer.parseInt(awaitLine(out, "PORT ", log).substring(5).strip());
             awaitLine(out, "HOGGED", log);
             Thread.ofVirtual().start(() -> out.lines().forEach(log::add));
-            // The accept of this connection fails with EMFILE: Helidon's accept loop ends.
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            // Connections held open until an accept fails with EMFILE (Helidon's accept loop then ends). More than
+            // one may be needed: the JVM can free a descriptor of its own after the hog filled the table, and
+            // the accept that takes it succeeds.
+            List<Socket> held = new ArrayList<>();
+            try {
+                Await.until("the accept loop met the limit", Duration.ofSeconds(20), () -> {
+                    if (log.stream().anyMatch(l -> l.contains("Too many open files"))) {
+                        return true;
+                    }
+                    if (held.size() < 64) {
+                        Socket s = new Socket();
+                        held.add(s);
+                        try {
+                            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                        } catch (java.io.IOException refused) {
+                            // the backlog is full: the loop has stopped, the log line follows
+                        }
+                    }
+                    return false;
+                });
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
             }
-            Await.until("the accept loop met the limit", Duration.ofSeconds(10), () -> log.stream().anyMatch(l -> l.contains("Too many open files")));
             child.getOutputStream().write("release\n".getBytes(StandardCharsets.UTF_8));
             child.getOutputStream().flush();
             Await.until("a new client plays an episode once descriptors are free", Duration.ofSeconds(30), () -> plays(port));
