@@ -93,6 +93,20 @@ public record KubernetesProvider(String image, String namespace, int containerPo
             };
         }
 
+        /**
+         * The Pod's own address, {@code http://POD_IP:PORT}: for clients inside the cluster's pod network, one
+         * address per replica (what a {@link KubernetesFleet} needs; a Service name would balance over them).
+         */
+        static Access podAddress() {
+            return (client, pod, service, port) -> {
+                String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+                if (ip == null || ip.isBlank()) {
+                    throw new ProviderStartException("pod " + pod.getMetadata().getName() + " has no address (yet)");
+                }
+                return new Endpoint("http://" + (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port, () -> { });
+            };
+        }
+
         /** The Service's cluster DNS name, {@code http://NAME.NAMESPACE.svc.cluster.local:PORT}: for clients inside the cluster. */
         static Access clusterDns() {
             return clusterDns("cluster.local");
@@ -113,8 +127,12 @@ public record KubernetesProvider(String image, String namespace, int containerPo
         }
     }
 
-    /** Deletes every Pod and Service of this provider in {@code namespace} (e.g. after a JVM was killed outright). */
+    /**
+     * Deletes every Deployment (fleets), Pod and Service of this provider and of {@link KubernetesFleet} in
+     * {@code namespace} (e.g. after a JVM was killed outright).
+     */
     public static void deleteAll(KubernetesClient client, String namespace) {
+        client.apps().deployments().inNamespace(namespace).withLabel(MANAGED_BY_LABEL, MANAGED_BY).delete();
         client.services().inNamespace(namespace).withLabel(MANAGED_BY_LABEL, MANAGED_BY).delete();
         client.pods().inNamespace(namespace).withLabel(MANAGED_BY_LABEL, MANAGED_BY).delete();
     }

@@ -1,0 +1,476 @@
+package dev.openenv.runtime;
+
+import dev.openenv.client.ReplicaSource;
+import dev.openenv.runtime.internal.PodStatus;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An environment image run as a fleet on Kubernetes: a Deployment of N replicas (readiness {@code GET /health},
+ * resource requests), a headless Service over them, and a {@link ReplicaSource} for an {@link dev.openenv.client.EnvPool}
+ * that follows the Service's endpoints and reaches each ready replica (by port-forward by default).
+ *
+ * <pre>{@code
+ * try (var fleet = KubernetesFleet.builder("registry.example.com/echo-env:1").replicas(3).sessionsPerReplica(64).deploy();
+ *      var pool = EnvPool.builder(echo).replicas(fleet.replicas()).sessionsPerReplica(64).build()) {
+ *     var sessions = pool.open(150);
+ *     fleet.scale(5);          // sessions opened from now on spread over the new replicas too
+ * }
+ * }</pre>
+ *
+ * States: deployed (from {@link Builder#deploy()}, which waits for the replicas to be ready) ──scale(n)──▶ deployed
+ * ──close()──▶ deleted (port-forwards closed, Deployment and Service deleted). Objects carry
+ * {@value KubernetesProvider#MANAGED_BY_LABEL}={@value KubernetesProvider#MANAGED_BY}, so
+ * {@link KubernetesProvider#deleteAll} (which also deletes Deployments) removes a fleet left by a killed JVM.
+ */
+public final class KubernetesFleet implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(KubernetesFleet.class.getName());
+    public static final String FLEET_LABEL = "openenv.dev/fleet";
+
+    private final KubernetesClient k8s;
+    private final boolean ownsClient;
+    private final String namespace;
+    private final String name;
+    private final int containerPort;
+    private final KubernetesProvider.Access access;
+    private final Map<String, KubernetesProvider.Endpoint> endpoints = new LinkedHashMap<>(); // by pod name; guarded by this
+    private final Duration refreshEvery;
+    private List<URI> cached = List.of(); // guarded by this
+    private long refreshedAt; // guarded by this
+    private boolean closed; // guarded by this
+
+    private KubernetesFleet(Builder b, KubernetesClient k8s, boolean ownsClient, String namespace, String name) {
+        this.k8s = k8s;
+        this.ownsClient = ownsClient;
+        this.namespace = namespace;
+        this.name = name;
+        this.containerPort = b.containerPort;
+        this.access = b.access;
+        this.refreshEvery = b.refreshEvery;
+        this.refreshedAt = System.nanoTime() - refreshEvery.toNanos() - 1;
+    }
+
+    public static Builder builder(String image) {
+        return new Builder(image);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Sets the number of replicas; returns at once (see {@link #awaitReady}). */
+    public void scale(int replicas) {
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must be >= 0, was " + replicas);
+        }
+        k8s.apps().deployments().inNamespace(namespace).withName(name).scale(replicas);
+        LOG.info(() -> "fleet " + namespace + "/" + name + ": scaled to " + replicas);
+    }
+
+    /**
+     * Waits until {@code replicas} replicas are ready and reachable.
+     *
+     * @throws ProviderStartException when a pod cannot run (image pull failure, crash), or on timeout
+     */
+    public List<URI> awaitReady(int replicas, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<URI> ready = refresh();
+            if (ready.size() >= replicas) {
+                return ready;
+            }
+            for (Pod pod : pods()) {
+                Optional<String> failure = PodStatus.failureOf(pod);
+                if (failure.isPresent()) {
+                    throw new ProviderStartException("fleet " + namespace + "/" + name + ": pod " + pod.getMetadata().getName()
+                            + " " + failure.get(), logsOf(pod), null);
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new ProviderStartException("fleet " + namespace + "/" + name + ": " + ready.size() + " of " + replicas
+                        + " replicas ready within " + timeout.toMillis() + " ms (" + pods().stream().map(PodStatus::describe).toList() + ")");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProviderStartException("interrupted while waiting for fleet " + namespace + "/" + name, e);
+            }
+        }
+    }
+
+    /**
+     * The replicas as an {@link dev.openenv.client.EnvPool} wants them: the ready endpoints of the fleet's Service,
+     * each reached through {@link Builder#access}; refreshed at most every {@link Builder#refreshEvery} (default 1 s).
+     */
+    public ReplicaSource replicas() {
+        return () -> {
+            synchronized (this) {
+                if (System.nanoTime() - refreshedAt < refreshEvery.toNanos()) {
+                    return cached;
+                }
+            }
+            try {
+                return refresh();
+            } catch (KubernetesClientException e) {
+                LOG.log(Level.WARNING, "fleet " + namespace + "/" + name + ": cannot read its endpoints; keeping the last list", e);
+                synchronized (this) {
+                    return cached;
+                }
+            }
+        };
+    }
+
+    /** Reads the ready replicas now, opening a way to new ones and closing those of replicas gone. */
+    public synchronized List<URI> refresh() {
+        if (closed) {
+            return List.of();
+        }
+        Set<String> ready = readyPods();
+        for (var it = endpoints.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!ready.contains(e.getKey())) {
+                closeQuietly(e.getValue());
+                it.remove();
+            }
+        }
+        Map<String, Pod> byName = new HashMap<>();
+        for (Pod pod : pods()) {
+            byName.put(pod.getMetadata().getName(), pod);
+        }
+        for (String pod : ready) {
+            if (!endpoints.containsKey(pod) && byName.containsKey(pod)) {
+                try {
+                    endpoints.put(pod, access.open(k8s, byName.get(pod), service(), containerPort));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "fleet " + namespace + "/" + name + ": cannot reach pod " + pod + "; left out", e);
+                }
+            }
+        }
+        cached = endpoints.values().stream().map(e -> URI.create(e.baseUrl())).toList();
+        refreshedAt = System.nanoTime();
+        return cached;
+    }
+
+    /**
+     * Pods listed ready by the Service's EndpointSlices; when it has none (pods without an address, as with
+     * host-network-less test clusters), the Deployment's pods whose Ready condition holds and that are not terminating.
+     */
+    private Set<String> readyPods() {
+        Set<String> fromSlices = new LinkedHashSet<>();
+        boolean anySlice = false;
+        for (EndpointSlice slice : k8s.discovery().v1().endpointSlices().inNamespace(namespace)
+                .withLabel("kubernetes.io/service-name", name).list().getItems()) {
+            if (slice.getEndpoints() == null) {
+                continue;
+            }
+            for (var ep : slice.getEndpoints()) {
+                anySlice = true;
+                boolean isReady = ep.getConditions() == null || !Boolean.FALSE.equals(ep.getConditions().getReady());
+                boolean terminating = ep.getConditions() != null && Boolean.TRUE.equals(ep.getConditions().getTerminating());
+                if (isReady && !terminating && ep.getTargetRef() != null && "Pod".equals(ep.getTargetRef().getKind())) {
+                    fromSlices.add(ep.getTargetRef().getName());
+                }
+            }
+        }
+        if (anySlice) {
+            return fromSlices;
+        }
+        Set<String> fromPods = new LinkedHashSet<>();
+        for (Pod pod : pods()) {
+            if (pod.getMetadata().getDeletionTimestamp() == null && PodStatus.isReady(pod)) {
+                fromPods.add(pod.getMetadata().getName());
+            }
+        }
+        return fromPods;
+    }
+
+    private List<Pod> pods() {
+        return k8s.pods().inNamespace(namespace).withLabel(FLEET_LABEL, name).list().getItems();
+    }
+
+    private Service service() {
+        return k8s.services().inNamespace(namespace).withName(name).get();
+    }
+
+    private String logsOf(Pod pod) {
+        try {
+            String log = k8s.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).tailingLines(200).getLog();
+            return log == null ? "" : log;
+        } catch (KubernetesClientException e) {
+            return "";
+        }
+    }
+
+    /** Closes every port-forward and deletes the Deployment (its pods with it) and the Service. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            endpoints.values().forEach(KubernetesFleet::closeQuietly);
+            endpoints.clear();
+            cached = List.of();
+        }
+        try {
+            k8s.apps().deployments().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+            k8s.services().inNamespace(namespace).withName(name).delete();
+            k8s.pods().inNamespace(namespace).withLabel(FLEET_LABEL, name).withGracePeriod(0).delete();
+        } finally {
+            if (ownsClient) {
+                k8s.close();
+            }
+        }
+    }
+
+    private static void closeQuietly(KubernetesProvider.Endpoint endpoint) {
+        try {
+            endpoint.closer().close();
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "closing the way to " + endpoint.baseUrl(), e);
+        }
+    }
+
+    /** Builds and deploys a {@link KubernetesFleet}. */
+    public static final class Builder {
+        private final String image;
+        private String namespace;
+        private String name;
+        private int replicas = 1;
+        private int containerPort = 8000;
+        private int sessionsPerReplica;
+        private String cpu;
+        private String memory;
+        private boolean hostNetwork;
+        private List<String> readinessCommand;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private KubernetesProvider.Access access = KubernetesProvider.Access.portForward();
+        private KubernetesClient client;
+        private Duration timeout = Duration.ofMinutes(3);
+        private Duration refreshEvery = Duration.ofSeconds(1);
+
+        private Builder(String image) {
+            this.image = Objects.requireNonNull(image, "image");
+        }
+
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        /** The Deployment's and Service's name (default {@code openenv-IMAGE-xxxxxxxx}). */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder replicas(int replicas) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("replicas must be >= 0, was " + replicas);
+            }
+            this.replicas = replicas;
+            return this;
+        }
+
+        /** Sessions each replica serves at once ({@code MAX_CONCURRENT_ENVS}); default: the image's own. */
+        public Builder sessionsPerReplica(int sessions) {
+            if (sessions < 1) {
+                throw new IllegalArgumentException("sessionsPerReplica must be >= 1, was " + sessions);
+            }
+            this.sessionsPerReplica = sessions;
+            return this;
+        }
+
+        public Builder containerPort(int port) {
+            this.containerPort = port;
+            return this;
+        }
+
+        /** CPU and memory request (= limit), e.g. {@code "500m"}, {@code "512Mi"}; null for none. */
+        public Builder resources(String cpu, String memory) {
+            this.cpu = cpu;
+            this.memory = memory;
+            return this;
+        }
+
+        /** An environment variable of every replica's container. */
+        public Builder env(String key, String value) {
+            env.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Replicas on the node's network (one per node, on {@code containerPort}); the readiness probe then asks
+         * {@code 127.0.0.1}. For clusters without a pod network.
+         */
+        public Builder hostNetwork(boolean hostNetwork) {
+            this.hostNetwork = hostNetwork;
+            return this;
+        }
+
+        /**
+         * Readiness by a command in the container instead of {@code GET /health} from the kubelet (for pods the
+         * kubelet cannot reach, e.g. without a pod address); it must exit 0 when the server answers.
+         */
+        public Builder readinessCommand(String... command) {
+            this.readinessCommand = List.of(command);
+            return this;
+        }
+
+        /** How each replica is reached (default: port-forward to 127.0.0.1). */
+        public Builder access(KubernetesProvider.Access access) {
+            this.access = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        /** The API client (not closed by the fleet); default: from {@code KUBECONFIG} / in-cluster. */
+        public Builder client(KubernetesClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** How long {@link #deploy()} waits for the replicas to be ready (default 3 min). */
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** How stale the replica list handed to a pool may be (default 1 s). */
+        public Builder refreshEvery(Duration every) {
+            this.refreshEvery = Objects.requireNonNull(every, "every");
+            return this;
+        }
+
+        /**
+         * Creates the Deployment and Service and waits until every replica is ready; on failure deletes them and
+         * throws {@link ProviderStartException} with the first failing pod's reason and log.
+         */
+        public KubernetesFleet deploy() {
+            boolean ours = client == null;
+            KubernetesClient k8s = ours ? new KubernetesClientBuilder().build() : client;
+            String ns = namespace != null ? namespace : k8s.getNamespace() != null ? k8s.getNamespace() : "default";
+            String fleetName = name != null ? name
+                    : "openenv-" + KubernetesProvider.nameOf(image) + "-" + UUID.randomUUID().toString().substring(0, 8);
+            var labels = Map.of(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY, FLEET_LABEL, fleetName,
+                    "app.kubernetes.io/name", fleetName);
+            var fleet = new KubernetesFleet(this, k8s, ours, ns, fleetName);
+            try {
+                k8s.services().inNamespace(ns).resource(service(ns, fleetName, labels)).create();
+                k8s.apps().deployments().inNamespace(ns).resource(deployment(ns, fleetName, labels)).create();
+                LOG.info(() -> "fleet " + ns + "/" + fleetName + ": deployed " + replicas + " replicas of " + image);
+                fleet.awaitReady(replicas, timeout);
+                return fleet;
+            } catch (RuntimeException e) {
+                try {
+                    fleet.close();
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e instanceof ProviderStartException ? e
+                        : new ProviderStartException("cannot deploy fleet " + ns + "/" + fleetName + ": " + e.getMessage(), e);
+            }
+        }
+
+        private Service service(String ns, String fleetName, Map<String, String> labels) {
+            return new ServiceBuilder()
+                    .withNewMetadata().withName(fleetName).withNamespace(ns).withLabels(labels).endMetadata()
+                    .withNewSpec()
+                        .withClusterIP("None")   // headless: one endpoint per replica, no virtual IP in between
+                        .withSelector(Map.of(FLEET_LABEL, fleetName))
+                        .addNewPort().withName("http").withPort(containerPort).withTargetPort(new IntOrString(containerPort)).endPort()
+                    .endSpec()
+                    .build();
+        }
+
+        private Deployment deployment(String ns, String fleetName, Map<String, String> labels) {
+            var vars = new ArrayList<EnvVar>();
+            vars.add(new EnvVar("PORT", Integer.toString(containerPort), null));
+            if (sessionsPerReplica > 0) {
+                vars.add(new EnvVar("MAX_CONCURRENT_ENVS", Integer.toString(sessionsPerReplica), null));
+            }
+            if (hostNetwork && !env.containsKey("HOST")) {
+                vars.add(new EnvVar("HOST", "127.0.0.1", null)); // on the node's network, listen on loopback only
+            }
+            env.forEach((k, v) -> {
+                if (!k.equals("PORT")) {
+                    vars.add(new EnvVar(k, v, null));
+                }
+            });
+            var resources = new LinkedHashMap<String, Quantity>();
+            if (cpu != null) {
+                resources.put("cpu", new Quantity(cpu));
+            }
+            if (memory != null) {
+                resources.put("memory", new Quantity(memory));
+            }
+            return new DeploymentBuilder()
+                    .withNewMetadata().withName(fleetName).withNamespace(ns).withLabels(labels).endMetadata()
+                    .withNewSpec()
+                        .withReplicas(replicas)
+                        .withNewSelector().withMatchLabels(Map.of(FLEET_LABEL, fleetName)).endSelector()
+                        .withNewTemplate()
+                            .withNewMetadata().withLabels(labels).endMetadata()
+                            .withNewSpec()
+                                .withHostNetwork(hostNetwork)
+                                .withAutomountServiceAccountToken(false)
+                                .withTerminationGracePeriodSeconds(5L)
+                                .addNewContainer()
+                                    .withName("env").withImage(image).withImagePullPolicy("IfNotPresent").withEnv(vars)
+                                    .addNewPort().withName("http").withContainerPort(containerPort).endPort()
+                                    .withReadinessProbe(readiness())
+                                    .withNewResources().withRequests(resources).withLimits(resources).endResources()
+                                .endContainer()
+                            .endSpec()
+                        .endTemplate()
+                    .endSpec()
+                    .build();
+        }
+
+        private Probe readiness() {
+            var probe = new ProbeBuilder().withPeriodSeconds(1).withFailureThreshold(3);
+            if (readinessCommand != null) {
+                return probe.withNewExec().withCommand(readinessCommand).endExec().build();
+            }
+            return probe.withNewHttpGet().withPath("/health").withPort(new IntOrString(containerPort))
+                    .withHost(hostNetwork ? "127.0.0.1" : null).endHttpGet().build();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "fleet " + namespace + "/" + name;
+    }
+}
