@@ -1,13 +1,10 @@
 package dev.openenv.runtime;
 
 import dev.openenv.client.ReplicaSource;
+import dev.openenv.runtime.internal.EnvContainer;
 import dev.openenv.runtime.internal.PodStatus;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Probe;
-import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -18,7 +15,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -416,26 +412,12 @@ public final class KubernetesFleet implements AutoCloseable {
         }
 
         private Deployment deployment(String ns, String fleetName, Map<String, String> labels) {
-            var vars = new ArrayList<EnvVar>();
-            vars.add(new EnvVar("PORT", Integer.toString(containerPort), null));
+            var vars = new LinkedHashMap<String, String>();
             if (sessionsPerReplica > 0) {
-                vars.add(new EnvVar("MAX_CONCURRENT_ENVS", Integer.toString(sessionsPerReplica), null));
+                vars.put("MAX_CONCURRENT_ENVS", Integer.toString(sessionsPerReplica));
             }
-            if (hostNetwork && !env.containsKey("HOST")) {
-                vars.add(new EnvVar("HOST", "127.0.0.1", null)); // on the node's network, listen on loopback only
-            }
-            env.forEach((k, v) -> {
-                if (!k.equals("PORT")) {
-                    vars.add(new EnvVar(k, v, null));
-                }
-            });
-            var resources = new LinkedHashMap<String, Quantity>();
-            if (cpu != null) {
-                resources.put("cpu", new Quantity(cpu));
-            }
-            if (memory != null) {
-                resources.put("memory", new Quantity(memory));
-            }
+            vars.putAll(env);
+            var container = new EnvContainer(image, containerPort, vars, cpu, memory, hostNetwork, readinessCommand).build();
             return new DeploymentBuilder()
                     .withNewMetadata().withName(fleetName).withNamespace(ns).withLabels(labels).endMetadata()
                     .withNewSpec()
@@ -447,25 +429,11 @@ public final class KubernetesFleet implements AutoCloseable {
                                 .withHostNetwork(hostNetwork)
                                 .withAutomountServiceAccountToken(false)
                                 .withTerminationGracePeriodSeconds(5L)
-                                .addNewContainer()
-                                    .withName("env").withImage(image).withImagePullPolicy("IfNotPresent").withEnv(vars)
-                                    .addNewPort().withName("http").withContainerPort(containerPort).endPort()
-                                    .withReadinessProbe(readiness())
-                                    .withNewResources().withRequests(resources).withLimits(resources).endResources()
-                                .endContainer()
+                                .withContainers(container)
                             .endSpec()
                         .endTemplate()
                     .endSpec()
                     .build();
-        }
-
-        private Probe readiness() {
-            var probe = new ProbeBuilder().withPeriodSeconds(1).withFailureThreshold(3);
-            if (readinessCommand != null) {
-                return probe.withNewExec().withCommand(readinessCommand).endExec().build();
-            }
-            return probe.withNewHttpGet().withPath("/health").withPort(new IntOrString(containerPort))
-                    .withHost(hostNetwork ? "127.0.0.1" : null).endHttpGet().build();
         }
     }
 

@@ -1,14 +1,13 @@
 package dev.openenv.runtime;
 
 import dev.openenv.client.EnvProvider;
+import dev.openenv.runtime.internal.EnvContainer;
 import dev.openenv.runtime.internal.Lifecycle;
 import dev.openenv.runtime.internal.PodStatus;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +49,10 @@ import java.util.function.Supplier;
  * @param containerPort  the server's port in the container (default 8000, set as {@code PORT})
  * @param cpu            CPU request and limit, e.g. {@code "500m"}; null for none
  * @param memory         memory request and limit, e.g. {@code "512Mi"}; null for none
+ * @param hostNetwork    run on the node's network (for clusters without a pod network): the server listens on
+ *                       {@code 127.0.0.1:containerPort} of the node, so one such Pod per port and node
+ * @param readinessCommand a command in the container for readiness instead of {@code GET /health} from the
+ *                       kubelet (for pods the kubelet cannot reach); null for the HTTP probe
  * @param access         how the client reaches the server (default {@link Access#portForward()})
  * @param client         supplies the API client; null for one from the environment (closed on stop)
  * @param startup        timeout (for the Pod to be Ready, then again for the wait strategy, default 3 min),
@@ -58,7 +60,8 @@ import java.util.function.Supplier;
  *                       container's environment variables
  */
 public record KubernetesProvider(String image, String namespace, int containerPort, String cpu, String memory,
-        Access access, Supplier<KubernetesClient> client, StartupOptions startup) implements EnvProvider {
+        boolean hostNetwork, List<String> readinessCommand, Access access, Supplier<KubernetesClient> client,
+        StartupOptions startup) implements EnvProvider {
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY = "openenv-runtime";
     public static final String INSTANCE_LABEL = "openenv.dev/instance";
@@ -176,34 +179,14 @@ public record KubernetesProvider(String image, String namespace, int containerPo
     }
 
     private Pod pod(String ns, String name, Map<String, String> labels) {
-        var env = new ArrayList<EnvVar>();
-        env.add(new EnvVar("PORT", Integer.toString(containerPort), null));
-        startup.environment().forEach((k, v) -> {
-            if (!k.equals("PORT")) {
-                env.add(new EnvVar(k, v, null));
-            }
-        });
-        var resources = new LinkedHashMap<String, Quantity>();
-        if (cpu != null) {
-            resources.put("cpu", new Quantity(cpu));
-        }
-        if (memory != null) {
-            resources.put("memory", new Quantity(memory));
-        }
+        var container = new EnvContainer(image, containerPort, startup.environment(), cpu, memory, hostNetwork, readinessCommand).build();
         return new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
                 .withNewSpec()
                     .withRestartPolicy("Never")
+                    .withHostNetwork(hostNetwork)
                     .withAutomountServiceAccountToken(false) // an environment has no business with the API server
-                    .addNewContainer()
-                        .withName("env").withImage(image).withEnv(env)
-                        .addNewPort().withName("http").withContainerPort(containerPort).endPort()
-                        .withNewReadinessProbe()
-                            .withNewHttpGet().withPath("/health").withPort(new IntOrString(containerPort)).endHttpGet()
-                            .withPeriodSeconds(1).withFailureThreshold(3)
-                        .endReadinessProbe()
-                        .withNewResources().withRequests(resources).withLimits(resources).endResources()
-                    .endContainer()
+                    .withContainers(container)
                 .endSpec()
                 .build();
     }
@@ -341,6 +324,8 @@ public record KubernetesProvider(String image, String namespace, int containerPo
         private String memory;
         private Access access = Access.portForward();
         private Supplier<KubernetesClient> client;
+        private boolean hostNetwork;
+        private List<String> readinessCommand;
 
         /** Startup timeout 3 minutes (image pulls take time); grace period 5 s. */
         private Builder(String image) {
@@ -377,8 +362,21 @@ public record KubernetesProvider(String image, String namespace, int containerPo
             return this;
         }
 
+        /** On the node's network, listening on {@code 127.0.0.1:containerPort} (see {@link KubernetesProvider#hostNetwork()}). */
+        public Builder hostNetwork(boolean hostNetwork) {
+            this.hostNetwork = hostNetwork;
+            return this;
+        }
+
+        /** Readiness by {@code command} in the container, exit 0 when the server answers (instead of {@code GET /health}). */
+        public Builder readinessCommand(String... command) {
+            this.readinessCommand = List.of(command);
+            return this;
+        }
+
         public KubernetesProvider build() {
-            return new KubernetesProvider(image, namespace, containerPort, cpu, memory, access, client, startup);
+            return new KubernetesProvider(image, namespace, containerPort, cpu, memory, hostNetwork, readinessCommand,
+                    access, client, startup);
         }
     }
 }
