@@ -148,6 +148,11 @@ public final class KubernetesFleet implements AutoCloseable {
         };
     }
 
+    /** The address the pool uses for pod {@code pod}, if it is a ready replica (as of the last refresh). */
+    public synchronized Optional<URI> replicaOf(String pod) {
+        return Optional.ofNullable(endpoints.get(pod)).map(e -> URI.create(e.baseUrl()));
+    }
+
     /** Reads the ready replicas now, opening a way to new ones and closing those of replicas gone. */
     public synchronized List<URI> refresh() {
         if (closed) {

@@ -4,54 +4,227 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.openenv.client.EnvClient;
+import dev.openenv.client.EnvPool;
+import dev.openenv.client.EpisodeLostException;
+import dev.openenv.client.PooledSession;
 import dev.openenv.client.SessionLostException;
+import dev.openenv.core.BasicState;
 import dev.openenv.envs.echo.EchoAction;
+import dev.openenv.envs.echo.EchoObservation;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * Against a real cluster, only when {@code KUBECONFIG} is set (no cluster can run on the CI machines):
- * {@code KUBECONFIG=~/.kube/config ./mvnw -pl openenv-runtime verify -Dtest=KubernetesClusterTest
- * -Dopenenv.kubernetes.image=REGISTRY/openenv-echo:TAG [-Dopenenv.kubernetes.namespace=NS]}, with an
- * image of the echo environment the cluster can pull (see the module README).
+ * Against a real cluster, when {@code KUBECONFIG} is set: in CI the single-node cluster {@code .ci/run} starts with
+ * {@code scripts/kube-cluster.sh} (see {@link TestCluster}). Pods there have no network of their own beyond their
+ * loopback, so they are probed by a command and reached by port-forward, as a client outside any cluster would.
+ * Prints the measured figures to {@code target/surefire-reports/*-output.txt}.
  */
 @Timeout(600)
 @EnabledIfEnvironmentVariable(named = "KUBECONFIG", matches = ".+")
 class KubernetesClusterTest {
-    static String image() {
-        String image = System.getProperty("openenv.kubernetes.image");
-        if (image == null || image.isBlank()) {
-            throw new IllegalStateException("KUBECONFIG is set, so the cluster tests run: pass -Dopenenv.kubernetes.image=<an echo image the cluster can pull>");
+    static final String NS = System.getProperty("openenv.kubernetes.namespace", "default");
+    static KubernetesClient k8s;
+    static String image;
+
+    @BeforeAll
+    static void cluster() throws Exception {
+        k8s = new KubernetesClientBuilder().build();
+        image = TestCluster.echoImage();
+    }
+
+    @AfterAll
+    static void nothingLeft() {
+        if (k8s == null) {
+            return;
         }
-        return image;
+        try {
+            assertThat(k8s.pods().inNamespace(NS).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY).list().getItems())
+                    .as("pods left behind").isEmpty();
+            assertThat(k8s.apps().deployments().inNamespace(NS).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY).list().getItems())
+                    .as("deployments left behind").isEmpty();
+        } finally {
+            KubernetesProvider.deleteAll(k8s, NS);
+            k8s.close();
+        }
+    }
+
+    private static KubernetesProvider.Builder provider(String image) {
+        return KubernetesProvider.builder(image).namespace(NS).client(k8s).readinessCommand(TestCluster.readinessCommand(8000));
     }
 
     @Test
     void theEchoImagePlaysAnEpisodeThroughAPortForwardAndDeletingThePodLosesTheSession() {
-        String ns = System.getProperty("openenv.kubernetes.namespace", "default");
-        try (var k8s = new KubernetesClientBuilder().build()) {
-            var provider = KubernetesProvider.builder(image()).namespace(ns).client(k8s).env("MAX_CONCURRENT_ENVS", "2").build();
-            StartedEnv started = provider.start();
-            Echo.report("kubernetes (port-forward)", started);
-            try (var env = EnvClient.connect(started.baseUrl(), Echo.TYPE)) {
-                Echo.playEpisode(env);
-                k8s.pods().inNamespace(ns).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY)
-                        .withLabel(KubernetesProvider.INSTANCE_LABEL).list().getItems().stream()
-                        .filter(p -> started.description().contains(p.getMetadata().getName()))
-                        .forEach(p -> k8s.pods().inNamespace(ns).resource(p).withGracePeriod(0).delete());
-                assertThatThrownBy(() -> {
-                    for (int i = 0; i < 50; i++) {
-                        env.step(new EchoAction("after"));
-                        Thread.sleep(200);
-                    }
-                }).isInstanceOf(SessionLostException.class);
-            } finally {
-                started.close();
-            }
-            assertThat(k8s.pods().inNamespace(ns).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY)
-                    .list().getItems()).noneMatch(p -> started.description().contains(p.getMetadata().getName()));
+        var p = provider(image).env("MAX_CONCURRENT_ENVS", "2").build();
+        StartedEnv started = p.start();
+        Echo.report("kubernetes (pod created -> first reset through port-forward)", started);
+        try (var env = EnvClient.connect(started.baseUrl(), Echo.TYPE)) {
+            Echo.playEpisode(env);
+            Pod pod = podOf(started);
+            k8s.pods().inNamespace(NS).resource(pod).withGracePeriod(0).delete();
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 100; i++) {
+                    env.step(new EchoAction("after"));
+                    Thread.sleep(100);
+                }
+            }).isInstanceOf(SessionLostException.class);
+        } finally {
+            started.close();
         }
+        assertThat(k8s.pods().inNamespace(NS).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY)
+                .list().getItems()).noneMatch(pod -> started.description().contains(pod.getMetadata().getName()));
+        assertThat(k8s.services().inNamespace(NS).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY)
+                .list().getItems()).noneMatch(s -> started.description().contains(s.getMetadata().getName()));
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsFastWithThePodsReason() {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> provider("localhost:1/openenv-missing:1").build().start())
+                .isInstanceOf(ProviderStartException.class)
+                .hasMessageMatching("(?s).*(ErrImagePull|ImagePullBackOff).*");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("kubernetes: image pull failure reported in %d ms%n", ms);
+        assertThat(ms).as("reported long before the 3 min startup timeout").isLessThan(60_000);
+    }
+
+    @Test
+    void aServerThatExitsAtStartFailsFastWithItsExitCodeAndLog() {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> provider(image).env("PORT", "8000").env("MAX_CONCURRENT_ENVS", "many").build().start())
+                .isInstanceOfSatisfying(ProviderStartException.class, e -> {
+                    assertThat(e.getMessage()).contains("exited with code");
+                    assertThat(e.logs()).contains("MAX_CONCURRENT_ENVS");
+                });
+        System.out.printf("kubernetes: crashing server reported in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    @Test
+    void aFleetServesAPoolThroughScalingUpALostPodAndScalingDown() throws Exception {
+        long t0 = System.nanoTime();
+        try (var fleet = KubernetesFleet.builder(image).namespace(NS).client(k8s).replicas(3).sessionsPerReplica(8)
+                .readinessCommand(TestCluster.readinessCommand(8000)).resources("250m", "256Mi").deploy();
+             var pool = EnvPool.builder(Echo.TYPE).replicas(fleet.replicas()).sessionsPerReplica(8).build()) {
+            System.out.printf("kubernetes fleet: 3 replicas deployed and reachable in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+
+            long o0 = System.nanoTime();
+            var sessions = pool.open(12);
+            sessions.forEach(PooledSession::reset);
+            double openS = (System.nanoTime() - o0) / 1e9;
+            System.out.printf("kubernetes fleet: 12 sessions opened and reset over 3 replicas in %.0f ms (%.0f sessions/s)%n",
+                    openS * 1000, 12 / openS);
+            assertThat(perReplica(sessions).values()).containsExactlyInAnyOrder(4L, 4L, 4L);
+
+            // aggregate throughput over the three replicas, then over one, through the port-forwards
+            double three = stepsPerSecond(sessions, Duration.ofSeconds(3));
+            double one = stepsPerSecond(sessions.stream().filter(s -> s.replica().equals(sessions.getFirst().replica())).toList(),
+                    Duration.ofSeconds(3));
+            System.out.printf("kubernetes fleet: %.0f steps/s over 3 replicas (12 sessions), %.0f steps/s over 1 replica (4 sessions)%n", three, one);
+
+            fleet.scale(4);
+            fleet.awaitReady(4, Duration.ofMinutes(2));
+            var more = pool.open(4);
+            more.forEach(PooledSession::reset);
+            assertThat(perReplica(more)).as("new sessions go to the new, empty replica").hasSize(1);
+            sessions.addAll(more);
+
+            // a pod killed mid-episode: its sessions are re-opened on the others and reported lost
+            URI victim = sessions.getFirst().replica();
+            long onVictim = sessions.stream().filter(s -> victim.equals(s.replica())).count();
+            Pod pod = k8s.pods().inNamespace(NS).withLabel(KubernetesFleet.FLEET_LABEL, fleet.name()).list().getItems().stream()
+                    .filter(p -> victim.equals(replicaOf(fleet, p))).findFirst().orElseThrow();
+            long k0 = System.nanoTime();
+            k8s.pods().inNamespace(NS).resource(pod).withGracePeriod(0).delete();
+            int lost = stepAllRecovering(sessions);
+            System.out.printf("kubernetes fleet: pod killed with %d sessions on it: %d episodes lost, all sessions stepping again after %d ms%n",
+                    onVictim, lost, (System.nanoTime() - k0) / 1_000_000);
+            assertThat(lost).isEqualTo((int) onVictim);
+            assertThat(pool.lostEpisodes()).hasSize(lost).allMatch(l -> l.replica().equals(victim) && l.movedTo() != null);
+            assertThat(sessions).noneMatch(s -> victim.equals(s.replica()));
+
+            // scaled down to two while the sessions run: those on removed replicas move, the rest carry on
+            fleet.scale(2);
+            long d0 = System.nanoTime();
+            int lostAtScaleDown = 0;
+            while (k8s.pods().inNamespace(NS).withLabel(KubernetesFleet.FLEET_LABEL, fleet.name()).list().getItems().size() > 2
+                    && System.nanoTime() - d0 < TimeUnit.SECONDS.toNanos(60)) {
+                lostAtScaleDown += stepAllRecovering(sessions);
+            }
+            lostAtScaleDown += stepAllRecovering(sessions);
+            System.out.printf("kubernetes fleet: scaled 4 -> 2 with %d sessions running: %d episodes lost and re-opened%n",
+                    sessions.size(), lostAtScaleDown);
+            assertThat(perReplica(sessions)).hasSizeLessThanOrEqualTo(2);
+            assertThat(sessions.stream().mapToLong(s -> s.step(new EchoAction("x")).observation().messageLength()).sum())
+                    .isEqualTo(sessions.size());
+        }
+        assertThat(k8s.apps().deployments().inNamespace(NS).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY)
+                .list().getItems()).as("the fleet's deployment after close").isEmpty();
+    }
+
+    /** Steps every session once; a session whose episode was lost resets on its new replica. Returns the losses. */
+    private static int stepAllRecovering(List<PooledSession<EchoAction, EchoObservation, BasicState>> sessions) {
+        int lost = 0;
+        for (var s : sessions) {
+            try {
+                s.step(new EchoAction("hi"));
+            } catch (EpisodeLostException e) {
+                lost++;
+                s.reset();
+                s.step(new EchoAction("hi"));
+            }
+        }
+        return lost;
+    }
+
+    private static double stepsPerSecond(List<PooledSession<EchoAction, EchoObservation, BasicState>> sessions, Duration d)
+            throws Exception {
+        var steps = new LongAdder();
+        long end = System.nanoTime() + d.toNanos();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (var s : sessions) {
+                running.add(pool.submit(() -> {
+                    while (System.nanoTime() < end) {
+                        s.step(new EchoAction("hi"));
+                        steps.increment();
+                    }
+                    return null;
+                }));
+            }
+            for (var f : running) {
+                f.get();
+            }
+        }
+        return steps.sum() / (d.toNanos() / 1e9);
+    }
+
+    private static Map<URI, Long> perReplica(List<PooledSession<EchoAction, EchoObservation, BasicState>> sessions) {
+        return sessions.stream().collect(Collectors.groupingBy(PooledSession::replica, Collectors.counting()));
+    }
+
+    private static URI replicaOf(KubernetesFleet fleet, Pod pod) {
+        return fleet.replicaOf(pod.getMetadata().getName()).orElse(null);
+    }
+
+    private static Pod podOf(StartedEnv started) {
+        return k8s.pods().inNamespace(NS).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY)
+                .list().getItems().stream().filter(p -> started.description().contains(p.getMetadata().getName()))
+                .findFirst().orElseThrow();
     }
 }
