@@ -49,18 +49,18 @@ cmd_build() {
   local need_kube=0
   for b in "${kube_bins[@]}"; do [ -x "$BIN/$b" ] || need_kube=1; done
   if [ $need_kube = 1 ]; then
-    log "building ${kube_bins[*]} $KUBE_VERSION (one go build: shared packages compile once; ~15 min on 2 cores)"
+    log "building ${kube_bins[*]} $KUBE_VERSION (one go build: shared packages compile once; ~11 min on 2 cores)"
     # One invocation, -o a directory: every listed main package lands there under its own name.
-    (cd "$MODULES/k8s" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$BIN/" \
+    (cd "$MODULES/k8s" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "$ldflags" -o "$BIN/" \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
       k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kubectl)
   fi
   if [ ! -x "$BIN/etcd" ]; then
     log "building etcd $ETCD_VERSION"
-    (cd "$MODULES/etcd" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" .)
+    (cd "$MODULES/etcd" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w" -o "$BIN/etcd" .)
   fi
   if [ ! -x "$BIN/pause" ] || [ ! -f "$CACHE/pause-image.tar" ]; then
-    (cd "$MODULES/pause" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$BIN/pause" .)
+    (cd "$MODULES/pause" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w" -o "$BIN/pause" .)
     make_pause_image "$BIN/pause" "$CACHE/pause-image.tar"
   fi
   log "built in $(( $(date +%s) - t0 )) s into $BIN"
@@ -202,6 +202,8 @@ cmd_up() {
   ensure_packages
   if [ -d "$RUN/pids" ] || [ -d "$STATE" ]; then log "cleaning a previous, incomplete cluster"; cmd_down >/dev/null; fi
   local t0; t0=$(date +%s%N)
+  # A failed up leaves nothing running (OPENENV_KUBE_KEEP_FAILED=1 keeps it for a look); the logs stay.
+  trap 'up_failed' EXIT
   mkdir -p "$STATE" "$RUN/pids" "$LOGS" "$STATE/cni" "$STATE/kubelet"
   rm -f "$LOGS"/*.log
   make_pki
@@ -324,8 +326,14 @@ YAML
   wait_for kube-controller-manager 60 kctl get serviceaccount default -n default
   alive kube-scheduler || { tail -n 30 "$LOGS/kube-scheduler.log" >&2; die "kube-scheduler exited"; }
   touch "$RUN/up"
+  trap - EXIT
   log "up in $(since "$t0"); logs in $LOGS"
   echo "KUBECONFIG=$KUBECONFIG_FILE"
+}
+up_failed() {
+  log "up FAILED; component logs in $LOGS"
+  if [ "${OPENENV_KUBE_KEEP_FAILED:-}" = 1 ]; then log "kept running (OPENENV_KUBE_KEEP_FAILED=1): run '$0 down' when done"
+  else cmd_down; fi
 }
 node_ready() {
   [ "$(kctl get node localhost -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
