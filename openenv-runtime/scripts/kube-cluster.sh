@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real single-node Kubernetes for tests, built only from what these machines can install (see
-# openenv-runtime/README.md, "A real Kubernetes for the tests"):
+# openenv-runtime/README.md, "A real cluster for the tests"):
 #   build        build and cache kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kubectl
 #                (k8s.io/kubernetes v1.37.2), etcd 3.7.3 and a static pause program; skipped when cached
 #   up           start etcd, apiserver, controller-manager, scheduler, a private containerd and the kubelet;
@@ -9,6 +9,7 @@
 #   down         stop everything, kill every pod container, remove the state (keeps the binary cache)
 #   status       print whether the cluster is up, its processes and nodes
 #   env          print export lines (KUBECONFIG, PATH with kubectl)
+#   shim-pids    print the pids of this cluster's containerd shims (used by down and kube-smoke.sh)
 # Pods must be hostNetwork (no pod network: traffic only to 127.0.0.1); reach them with kubectl port-forward.
 set -euo pipefail
 
@@ -406,6 +407,15 @@ kill_components() {
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
 any_alive() { local pid; for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 0; done; return 1; }
+# containerd-shim-runc-v2 ... -address $CTR_SOCK (read in-shell: a grep for the path would match itself).
+shim_pids() {
+  local p args
+  for p in /proc/[0-9]*; do
+    mapfile -d '' args < "$p/cmdline" 2>/dev/null || continue
+    [[ "${args[0]:-}" == *containerd-shim* && " ${args[*]} " == *" -address $CTR_SOCK "* ]] && echo "${p#/proc/}"
+  done
+  return 0
+}
 cmd_down() {
   local pid id mp
   rm -f "$RUN/up"
@@ -419,9 +429,7 @@ cmd_down() {
   fi
   kill_components kube-scheduler kube-controller-manager kube-apiserver containerd etcd
   # Shims this cluster's containerd started (they outlive it): matched by our socket path, never by name.
-  for pid in $(grep -lsF -- "$CTR_SOCK" /proc/[0-9]*/cmdline | cut -d/ -f3); do
-    [ "$pid" = $$ ] || kill -KILL "$pid" 2>/dev/null || true
-  done
+  for pid in $(shim_pids); do kill -KILL "$pid" 2>/dev/null || true; done
   # Containers whose shim died first: whatever is left in the kubelet's pod cgroups.
   for pid in $(cat /sys/fs/cgroup/*/kubepods/cgroup.procs /sys/fs/cgroup/*/kubepods/*/cgroup.procs \
       /sys/fs/cgroup/*/kubepods/*/*/cgroup.procs /sys/fs/cgroup/*/kubepods/*/*/*/cgroup.procs 2>/dev/null | sort -u); do
@@ -459,8 +467,9 @@ case "${1:-}" in
   build) cmd_build ;;
   up) cmd_up ;;
   down) cmd_down ;;
+  shim-pids) shim_pids ;;
   load) shift; cmd_load "$@" ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -80,7 +80,7 @@ kill "$pf_pid"; wait "$pf_pid" 2>/dev/null || true; pf_pid=
 
 step "down, and nothing left"
 # What the cluster started: its components, the containerd shims (they name its socket), the pods' processes.
-started=$(cat /run/openenv-kube/pids/* 2>/dev/null; grep -lsF /run/openenv-kube/containerd/containerd.sock /proc/[0-9]*/cmdline | cut -d/ -f3;
+started=$(cat /run/openenv-kube/pids/* 2>/dev/null; "$cluster" shim-pids;
   cat /sys/fs/cgroup/pids/kubepods/cgroup.procs /sys/fs/cgroup/pids/kubepods/*/cgroup.procs /sys/fs/cgroup/pids/kubepods/*/*/cgroup.procs \
     /sys/fs/cgroup/pids/kubepods/*/*/*/cgroup.procs 2>/dev/null)
 started=$(echo "$started" | sort -un | tr '\n' ' ')
