@@ -391,22 +391,29 @@ restore_host_settings() {
 }
 
 # --- down -------------------------------------------------------------------------------------------------
-# SIGTERM, up to 3 s to exit, then SIGKILL: the state is deleted anyway, nothing needs a graceful stop.
+# SIGKILL, then wait (up to 3 s) until they are gone: the state is deleted anyway, so nothing needs a
+# graceful stop (SIGTERM cost 1.3 s for the kubelet and 1.4 s for the rest).
 kill_components() {
   local name pid pids=() i
   for name in "$@"; do
     pid=$(cat "$RUN/pids/$name" 2>/dev/null) || continue
-    kill -TERM "$pid" 2>/dev/null && pids+=("$pid")
+    kill -KILL "$pid" 2>/dev/null && pids+=("$pid")
     rm -f "$RUN/pids/$name"
   done
-  [ ${#pids[@]} -gt 0 ] || return 0
   for i in $(seq 30); do
     any_alive "${pids[@]}" || return 0
     sleep 0.1
   done
-  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
 }
-any_alive() { local pid; for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 0; done; return 1; }
+# A killed component stays a zombie until PID 1 reaps it (up to ~2 s on these machines): that is gone too.
+any_alive() {
+  local pid state
+  for pid in "$@"; do
+    state=$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) || continue
+    [ "$state" = Z ] || return 0
+  done
+  return 1
+}
 # containerd-shim-runc-v2 ... -address $CTR_SOCK (read in-shell: a grep for the path would match itself).
 shim_pids() {
   local p args

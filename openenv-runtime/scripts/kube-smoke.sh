@@ -86,7 +86,9 @@ started=$(cat /run/openenv-kube/pids/* 2>/dev/null; "$cluster" shim-pids;
 started=$(echo "$started" | sort -un | tr '\n' ' ')
 echo "   processes of the cluster before down: $(echo $started | wc -w) ($started)"
 t=$(ms); "$cluster" down; results+=("kube-cluster.sh down: $(( $(ms) - t )) ms")
-left=$(for pid in $started; do [ "$pid" != $$ ] && [ -d "/proc/$pid" ] && ps -o pid=,args= -p "$pid"; done || true)
+# A zombie (state Z) has exited; PID 1 reaps it in its own time.
+left=$(for pid in $started; do
+  state=$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) && [ "$state" != Z ] && ps -o pid=,stat=,args= -p "$pid"; done || true)
 [ -z "$left" ] || { echo "processes left behind:"; echo "$left"; exit 1; }
 mounts=$(findmnt -rn -o TARGET | grep -E '^(/var/lib/openenv-kube|/run/openenv-kube)' || true)
 [ -z "$mounts" ] || { echo "mounts left behind:"; echo "$mounts"; exit 1; }
