@@ -108,10 +108,10 @@ ensure_packages() {
 # name, subject, extendedKeyUsage, optional subjectAltName
 issue_cert() {
   local name=$1 subj=$2 eku=$3 san=${4:-} pki=$STATE/pki
-  openssl req -new -newkey rsa:2048 -nodes -keyout "$pki/$name.key" -out "$pki/$name.csr" -subj "$subj" 2>/dev/null
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$pki/$name.key" -out "$pki/$name.csr" -subj "$subj" 2>/dev/null
   {
     echo "basicConstraints=CA:FALSE"
-    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    echo "keyUsage=critical,digitalSignature"
     echo "extendedKeyUsage=$eku"
     [ -z "$san" ] || echo "subjectAltName=$san"
   } > "$pki/$name.ext"
@@ -144,7 +144,7 @@ KC
 make_pki() {
   local pki=$STATE/pki
   mkdir -p "$pki"
-  openssl req -x509 -new -newkey rsa:2048 -nodes -keyout "$pki/ca.key" -out "$pki/ca.crt" -days 30 \
+  openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$pki/ca.key" -out "$pki/ca.crt" -days 30 \
     -subj "/CN=openenv-kube-ca" 2>/dev/null
   issue_cert apiserver "/CN=kube-apiserver" serverAuth \
     "IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local" &
@@ -154,7 +154,8 @@ make_pki() {
   issue_cert controller-manager "/CN=system:kube-controller-manager" clientAuth &
   issue_cert scheduler "/CN=system:kube-scheduler" clientAuth &
   issue_cert node "/O=system:nodes/CN=system:node:localhost" clientAuth &
-  openssl genrsa -out "$pki/sa.key" 2048 2>/dev/null && openssl rsa -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null &
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$pki/sa.key" 2>/dev/null &&
+    openssl pkey -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null &
   wait
   chmod 600 "$pki"/*.key
   kubeconfig "$STATE/admin.kubeconfig" admin
@@ -207,6 +208,7 @@ cmd_up() {
   trap 'up_failed' EXIT
   mkdir -p "$STATE" "$RUN/pids" "$LOGS" "$STATE/cni" "$STATE/kubelet"
   rm -f "$LOGS"/*.log
+  save_host_settings
   make_pki
   log "certificates: $(since "$t0")"
 
@@ -277,12 +279,13 @@ CNI
     --bind-address 127.0.0.1 --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file "$STATE/pki/sa.key" --root-ca-file "$STATE/pki/ca.crt" \
     --cluster-signing-cert-file "$STATE/pki/ca.crt" --cluster-signing-key-file "$STATE/pki/ca.key" \
-    --service-cluster-ip-range 10.0.0.0/24 --profiling=false
+    --service-cluster-ip-range 10.0.0.0/24 --profiling=false \
+    --flex-volume-plugin-dir "$STATE/volume-plugins" --kube-api-qps 200 --kube-api-burst 400
   start kube-scheduler "$BIN/kube-scheduler" \
     --kubeconfig "$STATE/scheduler.kubeconfig" \
     --authentication-kubeconfig "$STATE/scheduler.kubeconfig" \
     --authorization-kubeconfig "$STATE/scheduler.kubeconfig" \
-    --bind-address 127.0.0.1 --leader-elect=false --profiling=false
+    --bind-address 127.0.0.1 --leader-elect=false --profiling=false --kube-api-qps 200 --kube-api-burst 400
 
   wait_for containerd 30 ctr_ version
   ctr_ -n k8s.io images import "$CACHE/pause-image.tar" >/dev/null
@@ -318,7 +321,6 @@ serializeImagePulls: false
 podLogsDir: $STATE/pod-logs        # not /var/log/pods
 volumePluginDir: $STATE/volume-plugins
 YAML
-  save_host_settings
   start kubelet "$BIN/kubelet" --config "$STATE/kubelet-config.yaml" --kubeconfig "$STATE/kubelet.kubeconfig" \
     --hostname-override localhost --root-dir "$STATE/kubelet" --v 1
 
