@@ -115,7 +115,7 @@ issue_cert() {
     echo "extendedKeyUsage=$eku"
     [ -z "$san" ] || echo "subjectAltName=$san"
   } > "$pki/$name.ext"
-  openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+  openssl x509 -req -in "$pki/$name.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -set_serial "0x$(openssl rand -hex 16)" \
     -days 30 -sha256 -extfile "$pki/$name.ext" -out "$pki/$name.crt" 2>/dev/null
   rm -f "$pki/$name.csr" "$pki/$name.ext"
 }
@@ -157,6 +157,12 @@ make_pki() {
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$pki/sa.key" 2>/dev/null &&
     openssl pkey -in "$pki/sa.key" -pubout -out "$pki/sa.pub" 2>/dev/null &
   wait
+  # (The certificates are made in parallel: a shared -CAcreateserial file once left some of them empty.)
+  local f
+  for f in apiserver kubelet admin apiserver-kubelet-client controller-manager scheduler node; do
+    [ -s "$pki/$f.crt" ] && [ -s "$pki/$f.key" ] || die "making the certificate $pki/$f.crt failed"
+  done
+  [ -s "$pki/sa.pub" ] || die "making the service account key failed"
   chmod 600 "$pki"/*.key
   kubeconfig "$STATE/admin.kubeconfig" admin
   kubeconfig "$STATE/controller-manager.kubeconfig" controller-manager
@@ -170,6 +176,7 @@ start() { # name, command...
   # A session of its own (a Ctrl-C of the caller does not reach it); the pid file names the component
   # itself whether or not setsid had to fork.
   setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN/pids/$name" "$@" >"$LOGS/$name.log" 2>&1 < /dev/null &
+  disown $!   # a failed up kills it: no "Killed" job report from this shell
   local i
   for i in $(seq 50); do [ -s "$RUN/pids/$name" ] && return; sleep 0.02; done
   die "$name did not start"
