@@ -1,0 +1,3 @@
+module openenv.local/kube/pause
+
+go 1.26.0
