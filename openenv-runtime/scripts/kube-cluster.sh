@@ -105,10 +105,12 @@ ensure_packages() {
 }
 
 # --- certificates -----------------------------------------------------------------------------------------
-# name, subject, extendedKeyUsage, optional subjectAltName
+# name, subject, extendedKeyUsage, optional subjectAltName; P-256 keys (fast), RSA for $RSA_KEY_NAME
+RSA_KEY_NAME=admin   # the kubeconfig users' Java clients read: fabric8 reads PKCS#8 keys as RSA unless told otherwise
 issue_cert() {
-  local name=$1 subj=$2 eku=$3 san=${4:-} pki=$STATE/pki
-  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$pki/$name.key" -out "$pki/$name.csr" -subj "$subj" 2>/dev/null
+  local name=$1 subj=$2 eku=$3 san=${4:-} pki=$STATE/pki key=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1)
+  [ "$name" != "$RSA_KEY_NAME" ] || key=(-newkey rsa:2048)
+  openssl req -new "${key[@]}" -nodes -keyout "$pki/$name.key" -out "$pki/$name.csr" -subj "$subj" 2>/dev/null
   {
     echo "basicConstraints=CA:FALSE"
     echo "keyUsage=critical,digitalSignature"
@@ -250,12 +252,16 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
   [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
+    bin_dir = "$STATE/cni-bin"
     conf_dir = "$STATE/cni"
 TOML
-  # Loopback only: pods are hostNetwork; no interface is ever added to the host's network namespace.
-  cat > "$STATE/cni/99-loopback.conflist" <<CNI
-{"cniVersion": "0.3.1", "name": "openenv-kube-loopback", "plugins": [{"type": "loopback"}]}
+  # Pod networking without touching the host's network namespace: each pod gets an address on its own loopback
+  # (kube/cni/openenv-lo) and no way in but port-forward; hostNetwork pods work as well.
+  mkdir -p "$STATE/cni-bin"
+  ln -sf /usr/lib/cni/loopback "$STATE/cni-bin/loopback"
+  ln -sf "$MODULES/cni/openenv-lo" "$STATE/cni-bin/openenv-lo"
+  cat > "$STATE/cni/10-openenv-lo.conflist" <<CNI
+{"cniVersion": "0.4.0", "name": "openenv-kube-lo", "plugins": [{"type": "openenv-lo"}]}
 CNI
   mkdir -p "$RUN/containerd"
   start containerd /usr/bin/containerd --config "$STATE/containerd.toml"

@@ -2,7 +2,6 @@ package dev.openenv.client;
 
 import dev.openenv.core.Action;
 import dev.openenv.core.ResetRequest;
-import dev.openenv.core.protocol.ErrorCode;
 import dev.openenv.core.State;
 import dev.openenv.core.StepResult;
 import java.net.URI;
@@ -77,12 +76,6 @@ public final class PooledSession<A extends Action, O, S extends State> implement
             } catch (SessionLostException | ConnectException e) {
                 pool.down(replica);
                 last = e;
-            } catch (ServerErrorException e) {
-                if (!ended(e)) {
-                    throw e;
-                }
-                pool.down(replica);
-                last = e;
             }
             tried.add(replica);
             leave();
@@ -99,8 +92,6 @@ public final class PooledSession<A extends Action, O, S extends State> implement
             return result;
         } catch (SessionLostException e) {
             throw lose(e);
-        } catch (ServerErrorException e) {
-            throw ended(e) ? lose(e) : e;
         }
     }
 
@@ -112,8 +103,6 @@ public final class PooledSession<A extends Action, O, S extends State> implement
             return client.state();
         } catch (SessionLostException e) {
             throw lose(e);
-        } catch (ServerErrorException e) {
-            throw ended(e) ? lose(e) : e;
         }
     }
 
@@ -155,7 +144,7 @@ public final class PooledSession<A extends Action, O, S extends State> implement
         }
     }
 
-    private EpisodeLostException lose(EnvClientException cause) {
+    private EpisodeLostException lose(SessionLostException cause) {
         URI old = replica;
         pool.down(old);
         leave();
@@ -170,11 +159,6 @@ public final class PooledSession<A extends Action, O, S extends State> implement
         steps = 0;
         pool.lost(lost);
         return new EpisodeLostException(lost, cause);
-    }
-
-    /** The server ended the session ({@code SESSION_ERROR}: shutting down, reaped, closed): the episode is gone. */
-    private static boolean ended(ServerErrorException e) {
-        return e.code() == ErrorCode.SESSION_ERROR;
     }
 
     /** Closes the connection (if any) and gives its slot back to the pool's count. */

@@ -133,9 +133,10 @@ class EnvClientTest {
         try (var client = EnvClient.connect(server.baseUrl(), ECHO, webSocket(transport))) {
             client.reset();
             server.close();
-            // The server's last word before it hangs up answers the next call, whenever it comes.
+            // The server's last word before it hangs up answers the next call, whenever it comes: the session is lost.
             assertThatThrownBy(() -> client.step(new EchoAction("x")))
-                    .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                    .isInstanceOf(SessionLostException.class).hasMessageContaining("Server shutting down")
+                    .cause().isInstanceOfSatisfying(ServerErrorException.class, e -> {
                         assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.SESSION_ERROR);
                         assertThat(e.serverMessage()).isEqualTo("Server shutting down");
                     });
@@ -151,7 +152,8 @@ class EnvClientTest {
             // The server sends its idle notice as it frees the slot: once the slot is free the notice is on its way.
             Await.until("the idle session reaped", () -> server.activeSessions() == 0);
             assertThatThrownBy(() -> client.step(new EchoAction("late")))
-                    .isInstanceOfSatisfying(ServerErrorException.class, e -> {
+                    .isInstanceOf(SessionLostException.class)
+                    .cause().isInstanceOfSatisfying(ServerErrorException.class, e -> {
                         assertThat(e.code()).isEqualTo(dev.openenv.core.protocol.ErrorCode.SESSION_ERROR);
                         assertThat(e.serverMessage()).contains("idle");
                     });

@@ -119,7 +119,7 @@ class KubernetesClusterTest {
     void aFleetServesAPoolThroughScalingUpALostPodAndScalingDown() throws Exception {
         long t0 = System.nanoTime();
         try (var fleet = KubernetesFleet.builder(image).namespace(NS).client(k8s).replicas(3).sessionsPerReplica(8)
-                .readinessCommand(TestCluster.readinessCommand(8000)).resources("250m", "256Mi").deploy();
+                .readinessCommand(TestCluster.readinessCommand(8000)).resources(null, "512Mi").deploy();
              var pool = EnvPool.builder(Echo.TYPE).replicas(fleet.replicas()).sessionsPerReplica(8).build()) {
             System.out.printf("kubernetes fleet: 3 replicas deployed and reachable in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
 

@@ -52,6 +52,7 @@ final class TestCluster {
      */
     static String[] readinessCommand(int port) {
         return new String[] {"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port
-                + " && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"};
+                + " && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3"
+                + " && head -1 <&3 | grep -q ' 200 '"};
     }
 }

@@ -128,7 +128,7 @@ public final class ClientCore implements AutoCloseable {
         request.putObject("params").put("count", count);
         JsonNode reply = await(wire().send(new ClientMessage.Mcp(request)).thenApply(r -> switch (r) {
             case ServerMessage.Mcp m -> m.response();
-            case ServerMessage.Error e -> throw exception(e);
+            case ServerMessage.Error e -> throw sessionError(e);
             case ServerMessage.Observation o -> throw unexpected("mcp", r);
             case ServerMessage.State st -> throw unexpected("mcp", r);
         }));
@@ -158,7 +158,7 @@ public final class ClientCore implements AutoCloseable {
             case ServerMessage.State s -> s.state();
             case ServerMessage.Observation o -> throw unexpected("state", reply);
             case ServerMessage.Mcp m -> throw unexpected("state", reply);
-            case ServerMessage.Error e -> throw exception(e);
+            case ServerMessage.Error e -> throw sessionError(e);
         });
     }
 
@@ -167,12 +167,25 @@ public final class ClientCore implements AutoCloseable {
             case ServerMessage.Observation o -> o.envelope();
             case ServerMessage.State s -> throw unexpected("observation", reply);
             case ServerMessage.Mcp m -> throw unexpected("observation", reply);
-            case ServerMessage.Error e -> throw exception(e);
+            case ServerMessage.Error e -> throw sessionError(e);
         });
     }
 
     private static SessionLostException unexpected(String wanted, ServerMessage got) {
         return new SessionLostException("Expected a reply of type " + wanted + ", the server sent " + got.type());
+    }
+
+    /**
+     * The exception for an error the server reported about this session: {@code SESSION_ERROR} (the server is
+     * shutting down, reaped the idle session, or has no such session) means the session is gone, so it is a
+     * {@link SessionLostException} carrying the server's message, with the {@link ServerErrorException} as its
+     * cause; the others as {@link #exception}.
+     */
+    private static RuntimeException sessionError(ServerMessage.Error error) {
+        if (error.code() == dev.openenv.core.protocol.ErrorCode.SESSION_ERROR) {
+            return new SessionLostException("The server ended the session: " + error.message(), new ServerErrorException(error));
+        }
+        return exception(error);
     }
 
     /** The client exception for an error the server reported: {@link CapacityReachedException} for a full server. */

@@ -198,6 +198,10 @@ public final class NettyWebSocketWire implements Wire {
             if (lost != null) {
                 return CompletableFuture.failedFuture(lost);
             }
+            if (!channel.isOpen()) {
+                // The server's close frame was just read (on another thread) and the session is about to be failed.
+                return CompletableFuture.failedFuture(new SessionLostException("Connection closed by the server"));
+            }
             if (pending.size() >= MAX_PENDING) {
                 return CompletableFuture.failedFuture(new EnvClientException(
                         "More than " + MAX_PENDING + " requests in flight on one session; wait for replies before sending more"));
@@ -411,8 +415,11 @@ public final class NettyWebSocketWire implements Wire {
     public void close() {
         List<ByteBuf> goodbye;
         synchronized (this) {
-            if (lost != null) {
+            if (lost != null || !channel.isOpen()) {
                 goodbye = null;
+                if (lost == null) {
+                    lost = new EnvClientException("Client is closed");
+                }
             } else {
                 lost = new EnvClientException("Client is closed");
                 // Say goodbye, then wait for the server's close frame: the server ends the session (and
