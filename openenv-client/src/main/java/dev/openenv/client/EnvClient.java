@@ -28,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code …Async} twin returning a {@link CompletableFuture}. States:
  * <pre>
  *   open ──close()──▶ closed
- *     └──server closed / network failure / reply timeout──▶ lost ──reconnect()──▶ open (new session)
+ *     └──server closed or ended the session (SESSION_ERROR) / network failure / reply timeout──▶ lost
+ *                                                                   └──reconnect()──▶ open (new session)
  * </pre>
  * In the lost state every call fails with {@link SessionLostException}; errors the server reports fail
  * with {@link ServerErrorException} (its {@code code()} is the protocol's), {@link CapacityReachedException}
