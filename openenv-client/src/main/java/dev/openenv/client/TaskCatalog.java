@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,30 +31,43 @@ import tools.jackson.databind.JsonNode;
  * {@code details().get("status")} is 501; an unknown split is 404 and an index outside it 400.
  */
 public final class TaskCatalog {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     private final URI base;
     private final String environment;
+    private final ClientOptions options;
+    private final java.net.http.HttpClient http;
     private final WireCodec codec = WireCodec.standard();
 
-    private TaskCatalog(URI base, String environment) {
+    private TaskCatalog(URI base, String environment, ClientOptions options) {
         this.base = base;
         this.environment = environment;
+        this.options = options;
+        this.http = ClientCore.http(options);
     }
 
     /** The catalog of the (single) environment the server at {@code baseUrl} serves. */
     public static TaskCatalog connect(String baseUrl) {
+        return connect(baseUrl, ClientOptions.defaults());
+    }
+
+    /** The same, with the client options' headers (a token), TLS context, connect and reply timeouts. */
+    public static TaskCatalog connect(String baseUrl, ClientOptions options) {
         URI base = ClientCore.httpBase(baseUrl);
-        JsonNode names = new TaskCatalog(base, "").get("/list_environments");
+        JsonNode names = new TaskCatalog(base, "", options).get("/list_environments");
         if (!names.isArray() || names.isEmpty()) {
             throw new EnvClientException("The server at " + base + " lists no environment: " + names);
         }
-        return new TaskCatalog(base, names.get(0).asString());
+        return new TaskCatalog(base, names.get(0).asString(), options);
     }
 
     /** The catalog of environment {@code name} (matched case-insensitively by the server). */
     public static TaskCatalog connect(String baseUrl, String name) {
-        return new TaskCatalog(ClientCore.httpBase(baseUrl), java.util.Objects.requireNonNull(name, "name"));
+        return connect(baseUrl, name, ClientOptions.defaults());
+    }
+
+    /** The catalog of environment {@code name}, with client options. */
+    public static TaskCatalog connect(String baseUrl, String name, ClientOptions options) {
+        return new TaskCatalog(ClientCore.httpBase(baseUrl), java.util.Objects.requireNonNull(name, "name"),
+                java.util.Objects.requireNonNull(options, "options"));
     }
 
     /** The environment's name as the server lists it. */
@@ -108,13 +120,17 @@ public final class TaskCatalog {
     }
 
     private JsonNode post(String route, Map<String, ?> body) {
-        return send(HttpRequest.newBuilder(uri("/" + environment + route)).timeout(TIMEOUT)
+        var request = HttpRequest.newBuilder(uri("/" + environment + route)).timeout(options.replyTimeout())
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(codec.writeBytes(body))).build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(codec.writeBytes(body)));
+        options.headers().forEach(request::header);
+        return send(request.build());
     }
 
     private JsonNode get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build());
+        var request = HttpRequest.newBuilder(uri(path)).timeout(options.replyTimeout()).GET();
+        options.headers().forEach(request::header);
+        return send(request.build());
     }
 
     private URI uri(String path) {
@@ -124,7 +140,7 @@ public final class TaskCatalog {
     private JsonNode send(HttpRequest request) {
         HttpResponse<String> response;
         try {
-            response = ClientCore.sharedHttp().send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new ConnectException("Failed to reach " + request.uri() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -57,6 +57,19 @@ class TaskCatalogTest {
     }
 
     @Test
+    void aServerWithATokenListsItsTasksToACatalogCarryingItAndRefusesOneWithout() {
+        server = servers.closeAfter(EnvServer.builder(WordleEnvironment::new).authToken("s3cret")
+                .config(c -> LocalServers.local()).start());
+        assertThatThrownBy(() -> TaskCatalog.connect(server.baseUrl())).isInstanceOfSatisfying(ServerErrorException.class,
+                e -> assertThat(e.rawCode()).isNotBlank());
+        var withToken = ClientOptions.defaults().withHeaders(Map.of("Authorization", "Bearer s3cret"));
+        var catalog = TaskCatalog.connect(server.baseUrl(), withToken);
+        assertThat(catalog.count("test")).isPositive();
+        assertThat(TaskCatalog.connect(server.baseUrl(), catalog.environment(), withToken).task("test", 0))
+                .isEqualTo(catalog.task("test", 0));
+    }
+
+    @Test
     void aGridWorldTaskIsTheSameMazeEveryTime() {
         serve("gridworld");
         var catalog = TaskCatalog.connect(server.baseUrl(), "GridWorld");

@@ -118,10 +118,15 @@ class KubernetesClusterTest {
     @Test
     void aFleetServesAPoolThroughScalingUpALostPodAndScalingDown() throws Exception {
         long t0 = System.nanoTime();
-        try (var fleet = KubernetesFleet.builder(image).namespace(NS).client(k8s).replicas(3).sessionsPerReplica(8)
+        try (var fleet = KubernetesFleet.builder(image).namespace(NS).client(k8s).replicas(3).sessionsPerReplica(16)
                 .readinessCommand(TestCluster.readinessCommand(8000)).resources(null, "512Mi").deploy();
-             var pool = EnvPool.builder(Echo.TYPE).replicas(fleet.replicas()).sessionsPerReplica(8).build()) {
+             var pool = EnvPool.builder(Echo.TYPE).replicas(fleet.replicas()).sessionsPerReplica(16).build()) {
             System.out.printf("kubernetes fleet: 3 replicas deployed and reachable in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            // the pool finds the replicas through the Service's endpoints: three ready pods listed there
+            assertThat(k8s.discovery().v1().endpointSlices().inNamespace(NS).withLabel("kubernetes.io/service-name", fleet.name())
+                    .list().getItems().stream().flatMap(slice -> slice.getEndpoints().stream())
+                    .filter(ep -> Boolean.TRUE.equals(ep.getConditions().getReady())).count()).isEqualTo(3);
+            assertThat(fleet.replicas().current()).hasSize(3);
 
             long o0 = System.nanoTime();
             var sessions = pool.open(12);
@@ -131,11 +136,33 @@ class KubernetesClusterTest {
                     openS * 1000, 12 / openS);
             assertThat(perReplica(sessions).values()).containsExactlyInAnyOrder(4L, 4L, 4L);
 
+            long c0 = System.nanoTime();
+            List<PooledSession<EchoAction, EchoObservation, BasicState>> concurrent;
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<PooledSession<EchoAction, EchoObservation, BasicState>>> opening = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    opening.add(threads.submit(() -> {
+                        var s = pool.open();
+                        s.reset();
+                        return s;
+                    }));
+                }
+                concurrent = new ArrayList<>();
+                for (var f : opening) {
+                    concurrent.add(f.get());
+                }
+            }
+            double concurrentS = (System.nanoTime() - c0) / 1e9;
+            System.out.printf("kubernetes fleet: 12 more sessions opened and reset at once over 3 replicas in %.0f ms (%.0f sessions/s)%n",
+                    concurrentS * 1000, 12 / concurrentS);
+            sessions.addAll(concurrent);
+            assertThat(perReplica(sessions).values()).containsExactlyInAnyOrder(8L, 8L, 8L);
+
             // aggregate throughput over the three replicas, then over one, through the port-forwards
             double three = stepsPerSecond(sessions, Duration.ofSeconds(3));
             double one = stepsPerSecond(sessions.stream().filter(s -> s.replica().equals(sessions.getFirst().replica())).toList(),
                     Duration.ofSeconds(3));
-            System.out.printf("kubernetes fleet: %.0f steps/s over 3 replicas (12 sessions), %.0f steps/s over 1 replica (4 sessions)%n", three, one);
+            System.out.printf("kubernetes fleet: %.0f steps/s over 3 replicas (24 sessions), %.0f steps/s over 1 replica (8 sessions)%n", three, one);
 
             fleet.scale(4);
             fleet.awaitReady(4, Duration.ofMinutes(2));
