@@ -160,8 +160,11 @@ final class ServerChecks {
             out.add(Criterion.of("ws_step", "/ws step with an action made from /schema answers an observation frame",
                     step.path("type").asString("").equals("observation"), String.valueOf(step)));
             JsonNode state = ws.ask("{\"type\":\"state\"}");
-            out.add(Criterion.of("ws_state", "/ws state answers this session's state (step_count 1 after one step)",
-                    state.path("type").asString("").equals("state") && state.path("data").path("step_count").asInt(-1) == 1, String.valueOf(state)));
+            // 1 after the step, or 0 when the environment did not count it (Wordle does not count a guess outside
+            // its word list, which a sample action made from the schema is): anything else is another session's.
+            int steps = state.path("data").path("step_count").asInt(-1);
+            out.add(Criterion.of("ws_state", "/ws state answers this session's state (step_count 1 after one step, or 0 if not counted)",
+                    state.path("type").asString("").equals("state") && (steps == 0 || steps == 1), String.valueOf(state)));
             out.add(errorCode(ws, "ws_invalid_json", "not JSON", "{not json", "INVALID_JSON"));
             out.add(errorCode(ws, "ws_unknown_type", "an unknown type", "{\"type\":\"openenv_validate\"}", "UNKNOWN_TYPE"));
             out.add(errorCode(ws, "ws_invalid_action", "an action with an unknown field",
@@ -262,6 +265,9 @@ final class ServerChecks {
         if (schema.has("default")) {
             return schema.get("default");
         }
+        if (schema.path("examples").isArray() && !schema.path("examples").isEmpty()) {
+            return schema.path("examples").get(0);
+        }
         if (schema.has("const")) {
             return schema.get("const");
         }
@@ -287,6 +293,14 @@ final class ServerChecks {
                 for (JsonNode required : schema.path("required")) {
                     String name = required.asString("");
                     o.set(name, sample(schema.path("properties").path(name), root));
+                }
+                // if/then/else (MCP's CallToolAction: tool_name unless type is list_tools): a sample without the
+                // if's fields takes the else branch, so its required fields too
+                for (JsonNode required : schema.path("else").path("required")) {
+                    String name = required.asString("");
+                    if (!o.has(name)) {
+                        o.set(name, sample(schema.path("properties").path(name), root));
+                    }
                 }
                 yield o;
             }

@@ -71,6 +71,15 @@ class ValidateCommandTest {
     }
 
     @Test
+    void everyBundledEnvironmentPassesTheRuntimeChecks() {
+        for (String name : dev.openenv.envs.BundledEnvironments.all().stream().map(e -> e.name()).toList()) {
+            try (var server = serve(name, c -> c.withMaxConcurrentEnvs(2))) {
+                assertThat(Main.run("validate", "--url", server.baseUrl(), "--json")).as("%s: %s", name, cli.out()).isZero();
+            }
+        }
+    }
+
+    @Test
     void withoutTasksTheTaskApiChecksAreSkipped() {
         try (var server = serve("echo", c -> c.withMaxConcurrentEnvs(2))) {
             assertThat(Main.run("validate", "--url", server.baseUrl(), "--json")).as(cli.out()).isZero();
