@@ -35,10 +35,14 @@ die() { echo "kube-cluster: $*" >&2; exit 1; }
 # --- build ----------------------------------------------------------------------------------------------
 cmd_build() {
   local kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl)
-  local missing=0 b
+  local missing=0 b inputs
+  # The cache is valid for the exact inputs: the modules in kube/ and this build code.
+  inputs=$(build_inputs_hash)
+  if [ "$(cat "$CACHE/inputs.sha256" 2>/dev/null)" != "$inputs" ]; then rm -rf "$BIN" "$CACHE/pause-image.tar"; fi
   for b in "${kube_bins[@]}" etcd pause; do [ -x "$BIN/$b" ] || missing=1; done
   [ -f "$CACHE/pause-image.tar" ] || missing=1
   if [ $missing = 0 ]; then log "binaries cached in $BIN"; return; fi
+  command -v go >/dev/null || PATH="/usr/local/go/bin:$PATH"
   command -v go >/dev/null || die "the Go toolchain is needed to build the binaries"
   mkdir -p "$BIN"
   local t0 pkg=k8s.io/component-base/version cpkg=k8s.io/client-go/pkg/version ldflags="-s -w" f
@@ -50,7 +54,7 @@ cmd_build() {
   local need_kube=0
   for b in "${kube_bins[@]}"; do [ -x "$BIN/$b" ] || need_kube=1; done
   if [ $need_kube = 1 ]; then
-    log "building ${kube_bins[*]} $KUBE_VERSION (one go build: shared packages compile once; ~11 min on 2 cores)"
+    log "building ${kube_bins[*]} $KUBE_VERSION (one go build: shared packages compile once; 9-13 min on 2 cores)"
     # One invocation, -o a directory: every listed main package lands there under its own name.
     (cd "$MODULES/k8s" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "$ldflags" -o "$BIN/" \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
@@ -64,7 +68,12 @@ cmd_build() {
     (cd "$MODULES/pause" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w" -o "$BIN/pause" .)
     make_pause_image "$BIN/pause" "$CACHE/pause-image.tar"
   fi
+  echo "$inputs" > "$CACHE/inputs.sha256"
   log "built in $(( $(date +%s) - t0 )) s into $BIN"
+}
+build_inputs_hash() {
+  { (cd "$MODULES" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    sed -n '/^cmd_build() {/,/^}/p; /^make_pause_image() {/,/^}/p' "${BASH_SOURCE[0]}"; } | sha256sum | cut -d' ' -f1
 }
 
 # A docker-archive tar (manifest.json + config + one layer) holding only /pause: no registry, no engine.
