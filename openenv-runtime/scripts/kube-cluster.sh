@@ -10,7 +10,9 @@
 #   status       print whether the cluster is up, its processes and nodes
 #   env          print export lines (KUBECONFIG, PATH with kubectl)
 #   shim-pids    print the pids of this cluster's containerd shims (used by down and kube-smoke.sh)
-# Pods must be hostNetwork (no pod network: traffic only to 127.0.0.1); reach them with kubectl port-forward.
+# No pod network (traffic only to 127.0.0.1): a pod has its own namespace with nowhere-leading interfaces, or is
+# hostNetwork listening on 127.0.0.1; reach pods with kubectl port-forward, probe them with exec (or httpGet
+# with host: 127.0.0.1 when hostNetwork). The machine has one such cluster at a time (fixed ports and paths).
 set -euo pipefail
 
 KUBE_VERSION=v1.37.2
@@ -28,6 +30,11 @@ KUBECONFIG_FILE="$STATE/admin.kubeconfig"
 APISERVER_PORT="${OPENENV_KUBE_APISERVER_PORT:-6443}"
 ETCD_PORT=2379
 ETCD_PEER_PORT=2380
+# Pod and Service addresses: the benchmarking range (RFC 2544), blackholed on the host while the cluster is up,
+# so nothing sent to a pod or Service IP can ever leave the machine (there is no pod network to carry it).
+POD_RANGE=198.18          # pods get 198.18.x.y/32 on an interface inside their own network namespace
+SERVICE_CIDR=198.19.0.0/24
+BLACKHOLE=198.18.0.0/15
 
 log() { echo "== kube-cluster: $*" >&2; }
 die() { echo "kube-cluster: $*" >&2; exit 1; }
@@ -35,10 +42,14 @@ die() { echo "kube-cluster: $*" >&2; exit 1; }
 # --- build ----------------------------------------------------------------------------------------------
 cmd_build() {
   local kube_bins=(kube-apiserver kube-controller-manager kube-scheduler kubelet kubectl)
-  local missing=0 b
+  local missing=0 b inputs
+  # The cache is valid for the exact inputs: the modules in kube/ and this build code.
+  inputs=$(build_inputs_hash)
+  if [ "$(cat "$CACHE/inputs.sha256" 2>/dev/null)" != "$inputs" ]; then rm -rf "$BIN" "$CACHE/pause-image.tar"; fi
   for b in "${kube_bins[@]}" etcd pause; do [ -x "$BIN/$b" ] || missing=1; done
   [ -f "$CACHE/pause-image.tar" ] || missing=1
   if [ $missing = 0 ]; then log "binaries cached in $BIN"; return; fi
+  command -v go >/dev/null || PATH="/usr/local/go/bin:$PATH"
   command -v go >/dev/null || die "the Go toolchain is needed to build the binaries"
   mkdir -p "$BIN"
   local t0 pkg=k8s.io/component-base/version cpkg=k8s.io/client-go/pkg/version ldflags="-s -w" f
@@ -50,7 +61,7 @@ cmd_build() {
   local need_kube=0
   for b in "${kube_bins[@]}"; do [ -x "$BIN/$b" ] || need_kube=1; done
   if [ $need_kube = 1 ]; then
-    log "building ${kube_bins[*]} $KUBE_VERSION (one go build: shared packages compile once; ~11 min on 2 cores)"
+    log "building ${kube_bins[*]} $KUBE_VERSION (one go build: shared packages compile once; 9-13 min on 2 cores)"
     # One invocation, -o a directory: every listed main package lands there under its own name.
     (cd "$MODULES/k8s" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "$ldflags" -o "$BIN/" \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
@@ -64,7 +75,12 @@ cmd_build() {
     (cd "$MODULES/pause" && CGO_ENABLED=0 go build -buildvcs=false -trimpath -ldflags "-s -w" -o "$BIN/pause" .)
     make_pause_image "$BIN/pause" "$CACHE/pause-image.tar"
   fi
+  echo "$inputs" > "$CACHE/inputs.sha256"
   log "built in $(( $(date +%s) - t0 )) s into $BIN"
+}
+build_inputs_hash() {
+  { (cd "$MODULES" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+    sed -n '/^cmd_build() {/,/^}/p; /^make_pause_image() {/,/^}/p' "${BASH_SOURCE[0]}"; } | sha256sum | cut -d' ' -f1
 }
 
 # A docker-archive tar (manifest.json + config + one layer) holding only /pause: no registry, no engine.
@@ -94,6 +110,7 @@ ensure_packages() {
   local need=()
   [ -x /usr/bin/containerd ] || need+=(containerd)
   [ -x /usr/lib/cni/loopback ] || need+=(containernetworking-plugins)
+  command -v ip >/dev/null || need+=(iproute2)
   command -v runc >/dev/null || need+=(runc)
   command -v openssl >/dev/null || need+=(openssl)
   command -v findmnt >/dev/null || need+=(util-linux)
@@ -149,7 +166,7 @@ make_pki() {
   openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$pki/ca.key" -out "$pki/ca.crt" -days 30 \
     -subj "/CN=openenv-kube-ca" 2>/dev/null
   issue_cert apiserver "/CN=kube-apiserver" serverAuth \
-    "IP:127.0.0.1,IP:10.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local" &
+    "IP:127.0.0.1,IP:198.19.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local" &
   issue_cert kubelet "/CN=localhost" serverAuth "IP:127.0.0.1,DNS:localhost" &
   issue_cert admin "/O=system:masters/CN=openenv-admin" clientAuth &
   issue_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" clientAuth &
@@ -170,6 +187,34 @@ make_pki() {
   kubeconfig "$STATE/controller-manager.kubeconfig" controller-manager
   kubeconfig "$STATE/scheduler.kubeconfig" scheduler
   kubeconfig "$STATE/kubelet.kubeconfig" node
+}
+
+# A CNI plugin (spec 0.4.0) giving each pod namespace "lo" up and an eth0 that leads nowhere (the other end of its
+# veth pair stays in the same namespace) with the next 198.18.x.y/32.
+write_cni_plugin() {
+  cat > "$1" <<PLUGIN
+#!/bin/bash
+# openenv-netns: written by kube-cluster.sh up. No traffic path: both ends of the veth are in the pod's namespace.
+set -euo pipefail
+cat >/dev/null   # the network configuration: nothing in it is needed
+case "\$CNI_COMMAND" in
+  VERSION) echo '{"cniVersion":"0.4.0","supportedVersions":["0.3.0","0.3.1","0.4.0"]}' ;;
+  ADD)
+    exec 9>"$STATE/cni-ipam.lock"
+    flock 9
+    n=\$(cat "$STATE/cni-ipam.next" 2>/dev/null || echo 2)
+    echo \$(( n >= 65533 ? 2 : n + 1 )) > "$STATE/cni-ipam.next"
+    ip="$POD_RANGE.\$(( n / 256 )).\$(( n % 256 ))"
+    # A veth pair with both ends in the pod's namespace (these kernels have no dummy driver); no IPv6 chatter.
+    nsenter --net="\$CNI_NETNS" sh -c "sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1;
+      ip link set lo up && ip link add \$CNI_IFNAME type veth peer name \$CNI_IFNAME-end &&
+      ip addr add \$ip/32 dev \$CNI_IFNAME && ip link set \$CNI_IFNAME-end up && ip link set \$CNI_IFNAME up" >&2
+    printf '{"cniVersion":"0.4.0","interfaces":[{"name":"%s","sandbox":"%s"}],"ips":[{"version":"4","address":"%s/32","interface":0}],"dns":{}}\n' \
+      "\$CNI_IFNAME" "\$CNI_NETNS" "\$ip" ;;
+  *) ;;   # DEL, CHECK: the namespace and its veth go with the pod
+esac
+PLUGIN
+  chmod 755 "$1"
 }
 
 # --- processes --------------------------------------------------------------------------------------------
@@ -215,7 +260,7 @@ cmd_up() {
   local t0; t0=$(date +%s%N)
   # A failed up leaves nothing running (OPENENV_KUBE_KEEP_FAILED=1 keeps it for a look); the logs stay.
   trap 'up_failed' EXIT
-  mkdir -p "$STATE" "$RUN/pids" "$LOGS" "$STATE/cni" "$STATE/kubelet"
+  mkdir -p "$STATE" "$RUN/pids" "$LOGS" "$STATE/cni" "$STATE/cni-bin" "$STATE/kubelet"
   rm -f "$LOGS"/*.log
   save_host_settings
   make_pki
@@ -242,6 +287,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   sandbox_image = "$PAUSE_IMAGE"
   # The VM's root lacks CAP_SYS_RESOURCE for the pause container's oom_score_adj ("can't get final child's PID").
   restrict_oom_score_adj = true
+  # Pod network namespaces are mounted under our state directory, not /run/netns (down unmounts them there).
+  netns_mounts_under_state_dir = true
   stream_server_address = "127.0.0.1"
   enable_selinux = false
   [plugins."io.containerd.grpc.v1.cri".containerd]
@@ -255,14 +302,15 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     bin_dir = "$STATE/cni-bin"
     conf_dir = "$STATE/cni"
 TOML
-  # Pod networking without touching the host's network namespace: each pod gets an address on its own loopback
-  # (kube/cni/openenv-lo) and no way in but port-forward; hostNetwork pods work as well.
-  mkdir -p "$STATE/cni-bin"
+  # No pod network: a pod's network namespace holds its loopback and an eth0 that leads nowhere (a veth whose
+  # peer is in the same namespace, with a /32 address, which the kubelet and containerd need as the pod IP). Nothing is added to
+  # the host's network namespace but the blackhole route. Reach pods by port-forward (or hostNetwork).
+  write_cni_plugin "$STATE/cni-bin/openenv-netns"
   ln -sf /usr/lib/cni/loopback "$STATE/cni-bin/loopback"
-  ln -sf "$MODULES/cni/openenv-lo" "$STATE/cni-bin/openenv-lo"
-  cat > "$STATE/cni/10-openenv-lo.conflist" <<CNI
-{"cniVersion": "0.4.0", "name": "openenv-kube-lo", "plugins": [{"type": "openenv-lo"}]}
+  cat > "$STATE/cni/10-openenv-netns.conflist" <<CNI
+{"cniVersion": "0.4.0", "name": "openenv-netns", "plugins": [{"type": "openenv-netns"}]}
 CNI
+  if ip route add blackhole "$BLACKHOLE" 2>/dev/null; then touch "$RUN/added-blackhole"; fi   # (or it is there)
   mkdir -p "$RUN/containerd"
   start containerd /usr/bin/containerd --config "$STATE/containerd.toml"
 
@@ -273,7 +321,7 @@ CNI
     --client-ca-file "$STATE/pki/ca.crt" \
     --service-account-key-file "$STATE/pki/sa.pub" --service-account-signing-key-file "$STATE/pki/sa.key" \
     --service-account-issuer https://kubernetes.default.svc.cluster.local \
-    --service-cluster-ip-range 10.0.0.0/24 --authorization-mode Node,RBAC --allow-privileged=true \
+    --service-cluster-ip-range "$SERVICE_CIDR" --authorization-mode Node,RBAC --allow-privileged=true \
     --enable-admission-plugins NodeRestriction \
     --kubelet-client-certificate "$STATE/pki/apiserver-kubelet-client.crt" \
     --kubelet-client-key "$STATE/pki/apiserver-kubelet-client.key" \
@@ -292,7 +340,7 @@ CNI
     --bind-address 127.0.0.1 --leader-elect=false --use-service-account-credentials=true \
     --service-account-private-key-file "$STATE/pki/sa.key" --root-ca-file "$STATE/pki/ca.crt" \
     --cluster-signing-cert-file "$STATE/pki/ca.crt" --cluster-signing-key-file "$STATE/pki/ca.key" \
-    --service-cluster-ip-range 10.0.0.0/24 --profiling=false \
+    --service-cluster-ip-range "$SERVICE_CIDR" --profiling=false \
     --flex-volume-plugin-dir "$STATE/volume-plugins" --kube-api-qps 200 --kube-api-burst 400
   start kube-scheduler "$BIN/kube-scheduler" \
     --kubeconfig "$STATE/scheduler.kubeconfig" \
@@ -464,6 +512,7 @@ cmd_down() {
     umount "$mp" 2>/dev/null || umount -l "$mp" 2>/dev/null || true
   done
   restore_host_settings
+  [ ! -f "$RUN/added-blackhole" ] || ip route del blackhole "$BLACKHOLE" 2>/dev/null || true
   rm -rf "$STATE" "$RUN"
   log "down (binary cache kept in $CACHE; logs in $LOGS)"
 }
