@@ -116,9 +116,15 @@ public final class EnvPool<A extends Action, O, S extends State> implements Auto
     }
 
     /** What the pool knows of each replica it has seen, in the order first seen. */
-    public synchronized List<ReplicaView> replicas() {
-        long now = System.nanoTime();
+    public List<ReplicaView> replicas() {
         Set<URI> listed = new HashSet<>(listed());
+        synchronized (this) {
+            return views(listed);
+        }
+    }
+
+    private List<ReplicaView> views(Set<URI> listed) {
+        long now = System.nanoTime();
         return replicas.values().stream().map(r -> new ReplicaView(r.uri, r.sessions,
                 r.room(now) == Integer.MAX_VALUE ? -1 : r.room(now), listed.contains(r.uri) && r.downUntil - now <= 0)).toList();
     }
@@ -182,11 +188,18 @@ public final class EnvPool<A extends Action, O, S extends State> implements Auto
      * Picks the replica for a session and counts it there, skipping {@code tried}; null when none is left.
      * The caller connects outside the lock and calls {@link #released} if that fails.
      */
-    synchronized URI reserve(Set<URI> tried) {
+    URI reserve(Set<URI> tried) {
+        List<URI> listed = listed(); // outside the lock: a discovering source may ask its API server
+        synchronized (this) {
+            return reserve(tried, listed);
+        }
+    }
+
+    private URI reserve(Set<URI> tried, List<URI> listed) {
         requireOpen();
         long now = System.nanoTime();
         Replica best = null;
-        for (URI uri : listed()) {
+        for (URI uri : listed) {
             Replica r = replicas.computeIfAbsent(uri, u -> new Replica(u, sessionsPerReplica, now));
             if (tried.contains(uri) || r.downUntil - now > 0) {
                 continue;
@@ -241,7 +254,7 @@ public final class EnvPool<A extends Action, O, S extends State> implements Auto
         }
     }
 
-    synchronized String describe() {
+    String describe() {
         return "replicas " + replicas().stream().map(r -> r.uri() + " (" + r.sessions() + " sessions"
                 + (r.capacity() >= 0 ? ", takes " + r.capacity() : "") + (r.available() ? "" : ", unavailable") + ")").toList();
     }

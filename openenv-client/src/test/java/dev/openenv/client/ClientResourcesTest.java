@@ -50,6 +50,19 @@ class ClientResourcesTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = ClientOptions.Transport.class, names = {"WEBSOCKET", "WEBSOCKET_JDK"})
+    void whenAWebSocketClientsCloseReturnsItsServerSlotIsAlreadyFree(ClientOptions.Transport transport) {
+        server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(1));
+        var options = ClientOptions.defaults().withTransport(transport);
+        for (int i = 0; i < 300; i++) {   // the server once sent its close frame before ending the session
+            try (var client = EnvClient.connect(server.baseUrl(), EnvClientTest.ECHO, options)) {
+                client.reset();
+            }
+            assertThat(server.activeSessions()).as("slots in use right after close #%d", i).isZero();
+        }
+    }
+
     @Test
     void deletingAnUnknownOrDefaultSessionIsAClearError() throws Exception {
         server = servers.start(EchoEnvironment::new, EnvClientTest.ECHO, LocalServers.sessions(1));

@@ -114,8 +114,12 @@ class FaultInjectionTest {
     void slowReadersAreDroppedAfterTheSendTimeout() throws Exception {
         RawWs slow = RawWs.open(server.port(), "/ws", 4096);
         String big = "x".repeat(200_000);
-        for (int i = 0; i < 30; i++) { // ~6 MB of replies it never reads
-            slow.sendText("{\"type\":\"step\",\"data\":{\"message\":\"" + big + "\"}}");
+        try {
+            for (int i = 0; i < 30; i++) { // ~6 MB of replies it never reads
+                slow.sendText("{\"type\":\"step\",\"data\":{\"message\":\"" + big + "\"}}");
+            }
+        } catch (java.net.SocketException dropped) {
+            // the server may drop it before all of it is written (seen once on a loaded machine): that is the point
         }
         Await.until("the slow reader dropped", Duration.ofSeconds(10), () -> server.activeSessions() == 1);
         slow.close();

@@ -174,7 +174,13 @@ public final class Connection implements WsListener {
                 case Dialect.Reply.Send send -> send(ws, send.frame());
                 case Dialect.Reply.Silence silence -> { }
                 case Dialect.Reply.Hangup hangup -> {
-                    // Closed first, ended after: a close that blocks is still watched by the send timeout.
+                    // An own session ends (its slot is free) before the close frame goes out: a client that waits
+                    // for that frame may open its next session at once, even on a full server (EnvPoolTest saw a
+                    // slot still taken after close() had returned). The connection ends after the close, so a
+                    // close that blocks is still watched by the send timeout.
+                    if (bound instanceof Binding.Own own) {
+                        own.session().close(hangup.reason(), false);
+                    }
                     timedSend(() -> ws.close(1000, ""));
                     end(hangup.reason());
                 }
