@@ -225,16 +225,29 @@ public final class KubernetesFleet implements AutoCloseable {
         return k8s.services().inNamespace(namespace).withName(name).get();
     }
 
+    /** The pod's log; for a crash-looping replica, the last run's (the current one may not have started yet). */
     private String logsOf(Pod pod) {
+        var named = k8s.pods().inNamespace(namespace).withName(pod.getMetadata().getName());
         try {
-            String log = k8s.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).tailingLines(200).getLog();
-            return log == null ? "" : log;
+            String log = named.tailingLines(200).getLog();
+            if (log != null && !log.isBlank()) {
+                return log;
+            }
+        } catch (KubernetesClientException e) {
+            // no current container: try the previous one
+        }
+        try {
+            String previous = named.terminated().tailingLines(200).getLog();
+            return previous == null ? "" : previous;
         } catch (KubernetesClientException e) {
             return "";
         }
     }
 
-    /** Closes every port-forward and deletes the Deployment (its pods with it) and the Service. Idempotent. */
+    /**
+     * Closes every port-forward, deletes the Deployment and the Service, and waits (up to 30 s) until the
+     * fleet's pods are gone. Idempotent.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -249,7 +262,21 @@ public final class KubernetesFleet implements AutoCloseable {
         try {
             k8s.apps().deployments().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
             k8s.services().inNamespace(namespace).withName(name).delete();
-            k8s.pods().inNamespace(namespace).withLabel(FLEET_LABEL, name).withGracePeriod(0).delete();
+            // Until the pods are gone: the garbage collector deletes them with their own grace period after the
+            // Deployment, and a ReplicaSet not yet collected may still make one; each round deletes what is left now.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!pods().isEmpty() && System.nanoTime() - deadline < 0) {
+                k8s.pods().inNamespace(namespace).withLabel(FLEET_LABEL, name).withGracePeriod(0).delete();
+                try {
+                    TimeUnit.MILLISECONDS.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (!pods().isEmpty()) {
+                LOG.warning(() -> "fleet " + namespace + "/" + name + ": pods still terminating 30 s after close");
+            }
         } finally {
             if (ownsClient) {
                 k8s.close();

@@ -116,6 +116,22 @@ class KubernetesClusterTest {
     }
 
     @Test
+    void aFleetWhosePodsCrashLoopFailsFastWithThePodsReasonAndLeavesNothing() {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> KubernetesFleet.builder(image).namespace(NS).client(k8s).replicas(2)
+                .env("MAX_CONCURRENT_ENVS", "many").readinessCommand(TestCluster.readinessCommand(8000)).deploy())
+                .isInstanceOfSatisfying(ProviderStartException.class, e -> {
+                    assertThat(e.getMessage()).containsAnyOf("exited with code", "CrashLoopBackOff");
+                    assertThat(e.logs()).contains("MAX_CONCURRENT_ENVS");
+                });
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("kubernetes fleet: crash-looping replicas reported in %d ms%n", ms);
+        assertThat(ms).as("long before the 3 min timeout").isLessThan(60_000);
+        assertThat(k8s.apps().deployments().inNamespace(NS).withLabel(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY)
+                .list().getItems()).as("the failed fleet's deployment").isEmpty();
+    }
+
+    @Test
     void aFleetServesAPoolThroughScalingUpALostPodAndScalingDown() throws Exception {
         long t0 = System.nanoTime();
         try (var fleet = KubernetesFleet.builder(image).namespace(NS).client(k8s).replicas(3).sessionsPerReplica(16)
