@@ -6,30 +6,40 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Records every episode a server plays as JSON Lines: one line per reset and per step, with the session
  * and episode ids, the reset request or the action, the observation, reward, done, metadata, how long the
- * environment took and when. Off the step path: a step only hands references to immutable values to a
- * bounded queue ({@value #QUEUE} events) without waking anyone; one writer thread, waking every
- * {@value #WAKE_MS} ms, turns what has come into JSON and writes it, rotating
- * to a new file ({@code episodes-<start>-<n>.jsonl}) past the size limit. When the writer falls that far
- * behind, events are dropped and counted (logged), never waited for.
+ * environment took and when. Each line is written as text on the step's own thread, while what it holds
+ * is still in that core's cache, and handed to a bounded queue ({@value #QUEUE} lines) without waking
+ * anyone; one writer thread, waking every {@value #WAKE_MS} ms, encodes what has come and writes it,
+ * rotating to a new file ({@code episodes-<start>-<n>.jsonl}) past the size limit. When the writer falls
+ * that far behind, lines are dropped and counted (logged), never waited for.
+ *
+ * <p>Why the line is made on the step's thread: when the writer built the lines from the step's objects
+ * (the action tree, the envelope's nodes), it spent 1.5–2 µs per line in the server, three times what the
+ * same work took in isolation; a profile showed it waiting on memory (the queue's nodes, the trees) made
+ * by other threads up to {@value #WAKE_MS} ms before. Building the line where its parts are hot costs the
+ * step a fraction of that, and the writer then reads one contiguous string per line (BENCHMARKS.md).
  *
  * <p>States: RECORDING (from construction) → CLOSED ({@link #close()}: the queue is drained, the file
- * flushed and closed; later events are dropped).
+ * flushed and closed; later lines are dropped).
  */
 public final class Recorder implements AutoCloseable {
     static final int QUEUE = 65_536;
@@ -37,42 +47,42 @@ public final class Recorder implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Recorder.class.getName());
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC);
 
-    /** One thing that happened in a session; every field is immutable once handed over. */
-    private record Event(boolean reset, long timeMillis, String sessionId, Object env, String episodeId, Object input,
-                         String observation, JsonNode reward, JsonNode done, JsonNode metadata, long nanos) {}
-
-    /** An environment's current episode and its step count; the writer thread's alone. */
+    /**
+     * An environment's current episode: its ids, quoted and escaped once per episode, and its step count.
+     * Used only inside the environment's strand (one call at a time), so it needs no lock of its own.
+     */
     private static final class Episode {
-        final String id;
+        final String session; // JSON text
+        final String id;      // JSON text: a string or null
         long steps;
 
-        Episode(String id) {
-            this.id = id;
+        Episode(String session, String id) {
+            this.session = quoted(session);
+            this.id = id == null ? "null" : quoted(id);
         }
     }
+
+    /** The ISO-8601 text of one millisecond; many lines share one, so the last is kept (racy and benign). */
+    private record Stamp(long millis, String text) {}
 
     private final Path dir;
     private final long maxFileBytes;
     private final WireCodec codec = WireCodec.standard();
-    // No blocking queue: signalling the writer on every event costs a futex wake-up per step (measured:
+    // No blocking queue: signalling the writer on every line costs a futex wake-up per step (measured:
     // -30 % steps/s at N = 64). The writer wakes on its own every WAKE_MS and drains what has come.
-    private final ConcurrentLinkedQueue<Event> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
-    /** Each environment's current episode (weak: an entry goes with its session's environment). Writer thread only. */
-    private final java.util.Map<Object, Episode> episodes = new java.util.WeakHashMap<>();
+    /** Each environment's current episode (weak: an entry goes with its session's environment). */
+    private final Map<Object, Episode> episodes = Collections.synchronizedMap(new WeakHashMap<>());
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Thread writer;
     private final String prefix;
     private volatile boolean closed;
+    private volatile Stamp stamp = new Stamp(-1, "");
     private OutputStream out; // writer thread only
-    private Counting counted; // writer thread only: bytes written to the current file
-    private JsonGenerator generator; // writer thread only: one per file, lines separated by \n
+    private long fileBytes;   // writer thread only: bytes written to the current file
     private int fileIndex;    // writer thread only
-    /** One writer per action/request class, its serializer resolved once (a lookup per line was measurable). Writer thread only. */
-    private final java.util.Map<Class<?>, tools.jackson.databind.ObjectWriter> writers = new java.util.HashMap<>();
-    private long lastMillis; // writer thread only
-    private String lastTime;  // writer thread only
 
     /** Records into {@code dir} (created if missing), starting a new file every {@code maxFileBytes}. */
     public Recorder(Path dir, long maxFileBytes) {
@@ -90,17 +100,39 @@ public final class Recorder implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "recording episodes to {0} (files of at most {1} bytes)", this.dir, maxFileBytes);
     }
 
-    /** A reset of {@code env} answered (its observation already serialized): starts its episode. */
+    /**
+     * A reset of {@code env} answered: starts its episode. {@code observation} is the observation's JSON
+     * text (the transport's, reused); {@code envelope} the rest of the answer.
+     */
     public void reset(String sessionId, Object env, String episodeId, ResetRequest request, String observation, ObjectNode envelope, long nanos) {
-        offer(true, sessionId, env, episodeId, request, observation, envelope, nanos);
+        if (closed) {
+            drop();
+            return;
+        }
+        var episode = new Episode(sessionId, episodeId);
+        episodes.put(env, episode);
+        offer(line("reset", episode, 0, "request", codec.write(request.toWire()), observation, envelope, nanos));
     }
 
-    /** A step of {@code env} answered (its observation already serialized); {@code action} is the action or its JSON. */
+    /**
+     * A step of {@code env} answered; {@code action} is the action or its JSON as the client sent it,
+     * {@code observation} the observation's JSON text (the transport's, reused).
+     */
     public void step(String sessionId, Object env, Object action, String observation, ObjectNode envelope, long nanos) {
-        offer(false, sessionId, env, null, action, observation, envelope, nanos);
+        if (closed) {
+            drop();
+            return;
+        }
+        Episode episode = episodes.get(env);
+        if (episode == null) { // stepped before any recorded reset (the server started recording mid-episode)
+            episode = new Episode(sessionId, null);
+            episodes.put(env, episode);
+        }
+        long step = ++episode.steps;
+        offer(line("step", episode, step, "action", codec.write(action), observation, envelope, nanos));
     }
 
-    /** Events dropped because the writer was behind (or closed). */
+    /** Lines dropped because the writer was behind (or closed). */
     public long dropped() {
         return dropped.get();
     }
@@ -110,22 +142,76 @@ public final class Recorder implements AutoCloseable {
         return written.get();
     }
 
-    private void offer(boolean reset, String sessionId, Object env, String episodeId, Object input, String observation,
-                       ObjectNode envelope, long nanos) {
-        // References only: the envelope object itself may still gain keys on its way out (HTTP adds metadata).
-        var event = new Event(reset, System.currentTimeMillis(), sessionId, env, episodeId, input, observation,
-                envelope.get("reward"), envelope.get("done"), envelope.get("metadata"), nanos);
-        if (!closed && queued.incrementAndGet() <= QUEUE) {
-            queue.offer(event);
+    /** One line, in the order the reference's tools read best: what happened, when, to whom, then the data. */
+    private String line(String type, Episode episode, long step, String inputName, String input, String observation,
+                        ObjectNode envelope, long nanos) {
+        JsonNode reward = envelope.get("reward");
+        JsonNode done = envelope.get("done");
+        JsonNode metadata = envelope.get("metadata");
+        var b = new StringBuilder(160 + input.length() + observation.length());
+        b.append("{\"type\":\"").append(type)
+                .append("\",\"time\":\"").append(time(System.currentTimeMillis()))
+                .append("\",\"session_id\":").append(episode.session)
+                .append(",\"episode_id\":").append(episode.id)
+                .append(",\"step\":").append(step)
+                .append(",\"").append(inputName).append("\":").append(input)
+                .append(",\"observation\":").append(observation)
+                .append(",\"reward\":");
+        if (reward == null || !reward.isNumber() || !Double.isFinite(reward.doubleValue())) {
+            b.append("null");
+        } else {
+            b.append(reward.doubleValue()); // as Jackson writes a double: Double.toString
+        }
+        b.append(",\"done\":").append(done != null && done.asBoolean())
+                .append(",\"metadata\":");
+        if (metadata == null || metadata.isNull() || metadata.isEmpty()) {
+            b.append("{}");
+        } else {
+            b.append(codec.write(metadata));
+        }
+        b.append(",\"duration_ms\":");
+        millis(b, nanos);
+        return b.append("}\n").toString();
+    }
+
+    private void offer(String line) {
+        if (queued.incrementAndGet() <= QUEUE) {
+            queue.offer(line);
             return;
         }
-        if (!closed) {
-            queued.decrementAndGet();
-        }
+        queued.decrementAndGet();
+        drop();
+    }
+
+    private void drop() {
         long n = dropped.incrementAndGet();
         if (n == 1 || n % 10_000 == 0) {
-            LOG.log(System.Logger.Level.WARNING, "recorder behind or closed: {0} event(s) dropped so far", n);
+            LOG.log(System.Logger.Level.WARNING, "recorder behind or closed: {0} line(s) dropped so far", n);
         }
+    }
+
+    /** ISO-8601 of {@code millis}. */
+    private String time(long millis) {
+        Stamp s = stamp;
+        if (s.millis() != millis) {
+            s = new Stamp(millis, Instant.ofEpochMilli(millis).toString());
+            stamp = s;
+        }
+        return s.text();
+    }
+
+    /** {@code nanos} as milliseconds with three decimals, without the cost of printing a double. */
+    private static void millis(StringBuilder b, long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        long frac = micros % 1000;
+        b.append(micros / 1000).append(frac < 10 ? ".00" : frac < 100 ? ".0" : ".").append(frac);
+    }
+
+    /** {@code text} as a JSON string, escaped as Jackson escapes it. */
+    private static String quoted(String text) {
+        var b = new StringBuilder(text.length() + 2).append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, b);
+        return b.append('"').toString();
     }
 
     private void drain() {
@@ -133,12 +219,12 @@ public final class Recorder implements AutoCloseable {
             while (true) {
                 boolean stopping = closed;
                 int n = 0;
-                for (Event e; (e = queue.poll()) != null; n++) {
+                for (String line; (line = queue.poll()) != null; n++) {
                     queued.decrementAndGet();
-                    write(e);
+                    write(line);
                 }
                 if (n > 0) {
-                    flush();
+                    out.flush();
                 } else if (stopping) {
                     break;
                 } else {
@@ -153,120 +239,31 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    private void write(Event e) throws IOException {
-        Episode episode;
-        if (e.reset()) {
-            episode = new Episode(e.episodeId());
-            episodes.put(e.env(), episode);
-        } else {
-            episode = episodes.computeIfAbsent(e.env(), k -> new Episode(null));
-            episode.steps++;
-        }
-        if (out == null || counted.count > maxFileBytes) {
+    private void write(String line) throws IOException {
+        if (out == null || fileBytes > maxFileBytes) {
             rotate();
         }
-        JsonGenerator g = generator;
-        {
-            g.writeStartObject();
-            g.writeStringProperty("type", e.reset() ? "reset" : "step");
-            g.writeStringProperty("time", time(e.timeMillis()));
-            g.writeStringProperty("session_id", e.sessionId());
-            g.writeStringProperty("episode_id", episode.id);
-            g.writeNumberProperty("step", e.reset() ? 0 : episode.steps);
-            g.writeName(e.reset() ? "request" : "action");
-            Object input = e.input() instanceof ResetRequest r ? r.toWire() : e.input();
-            if (input instanceof JsonNode sent) {
-                g.writeTree(sent); // the action as the client sent it: no serializer to look up
-            } else {
-                writers.computeIfAbsent(input.getClass(), type -> codec.mapper().writerFor(type)).writeValue(g, input);
-            }
-            g.writeName("observation");
-            g.writeRawValue(e.observation());
-            g.writeName("reward");
-            // Scalars and the usual empty metadata are written directly: writeTree goes through a serializer lookup.
-            if (e.reward() == null || !e.reward().isNumber()) {
-                g.writeNull();
-            } else {
-                g.writeNumber(e.reward().doubleValue());
-            }
-            g.writeBooleanProperty("done", e.done() != null && e.done().asBoolean());
-            g.writeName("metadata");
-            if (e.metadata() == null || e.metadata().isNull() || e.metadata().isEmpty()) {
-                g.writeStartObject();
-                g.writeEndObject();
-            } else {
-                g.writeTree(e.metadata());
-            }
-            g.writeName("duration_ms");
-            g.writeNumber(millis(e.nanos()));
-            g.writeEndObject();
-            g.writeRaw('\n');
-        }
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes);
+        fileBytes += bytes.length;
         written.incrementAndGet();
-    }
-
-    /** ISO-8601 of {@code millis}; many lines share a millisecond, so the last one is kept. */
-    private String time(long millis) {
-        if (millis != lastMillis || lastTime == null) {
-            lastMillis = millis;
-            lastTime = Instant.ofEpochMilli(millis).toString();
-        }
-        return lastTime;
-    }
-
-    /** {@code nanos} as milliseconds with three decimals, without the cost of printing a double. */
-    private static String millis(long nanos) {
-        long micros = Math.max(0, nanos / 1000);
-        long frac = micros % 1000;
-        return (micros / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
-    }
-
-    /** Counts what reaches the file, for rotation by size. */
-    private static final class Counting extends java.io.FilterOutputStream {
-        long count;
-
-        Counting(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
     }
 
     private void rotate() throws IOException {
         closeFile();
         Path file = dir.resolve(prefix + "-" + (fileIndex++) + ".jsonl");
-        counted = new Counting(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
-        out = counted;
-        // One generator per file; it buffers, so the count lags by at most its buffer (8 KiB).
-        generator = codec.mapper().writer().withRootValueSeparator("").createGenerator(out);
-    }
-
-    private void flush() throws IOException {
-        if (generator != null) {
-            generator.flush();
-        }
+        out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        fileBytes = 0;
     }
 
     private void closeFile() {
         if (out != null) {
             try {
-                generator.close();
                 out.close();
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing a record file failed: " + e.getMessage(), e);
             }
             out = null;
-            generator = null;
         }
     }
 
@@ -280,7 +277,7 @@ public final class Recorder implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (dropped.get() > 0) {
-            LOG.log(System.Logger.Level.WARNING, "recording closed; {0} event(s) were dropped", dropped.get());
+            LOG.log(System.Logger.Level.WARNING, "recording closed; {0} line(s) were dropped", dropped.get());
         }
     }
 }

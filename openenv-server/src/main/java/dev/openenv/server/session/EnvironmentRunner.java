@@ -147,9 +147,8 @@ public final class EnvironmentRunner {
 
     /**
      * Serializes the envelope's observation once, for the recorder, and puts that text back in its place: the
-     * transport then copies it instead of serializing the tree again, so recording adds no JSON work to the
-     * step path and the recorder's writer only copies characters (measured: writing the observation tree
-     * was the largest part of the writer's time).
+     * transport then copies it instead of serializing the tree again, so the observation is written once
+     * whether or not episodes are recorded, and the recorder copies the same text into its line.
      */
     private String serializedObservation(ObjectNode envelope) {
         String observation = codec.write(envelope.get("observation"));
