@@ -206,9 +206,16 @@ public final class NettyWebSocketWire implements Wire {
                 return CompletableFuture.failedFuture(new EnvClientException(
                         "More than " + MAX_PENDING + " requests in flight on one session; wait for replies before sending more"));
             }
+            try {
+                channel.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
+            } catch (Exception failed) {
+                // The pipeline rethrows on a write what it recorded before: a ClosedChannelException when the
+                // connection went down under this send (seen when a pod was killed: the raw exception reached the
+                // caller, and EnvPool did not see a lost session).
+                return CompletableFuture.failedFuture(new SessionLostException("Connection closed by the server", failed));
+            }
             pending.add(reply);
             IN_FLIGHT.incrementAndGet();
-            channel.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(bytes)));
             wire = takeOutbound();
             writing.lock(); // taken before `this` is left, so frames reach the socket in the order of `pending`
         }
@@ -424,9 +431,15 @@ public final class NettyWebSocketWire implements Wire {
                 lost = new EnvClientException("Client is closed");
                 // Say goodbye, then wait for the server's close frame: the server ends the session (and
                 // frees its slot) before it sends it, so the next client finds room even on a full server.
-                channel.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.writeBytes(new ClientMessage.Close().toJson()))),
-                        new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
-                goodbye = takeOutbound();
+                List<ByteBuf> out;
+                try {
+                    channel.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.writeBytes(new ClientMessage.Close().toJson()))),
+                            new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+                    out = takeOutbound();
+                } catch (Exception failed) {
+                    out = null; // the connection went down (see send): nothing to say goodbye on
+                }
+                goodbye = out;
             }
         }
         if (goodbye != null) {
