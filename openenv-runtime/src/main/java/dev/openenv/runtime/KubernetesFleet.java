@@ -2,6 +2,7 @@ package dev.openenv.runtime;
 
 import dev.openenv.client.ReplicaSource;
 import dev.openenv.runtime.internal.EnvContainer;
+import dev.openenv.runtime.internal.PodLogs;
 import dev.openenv.runtime.internal.PodStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -110,7 +111,7 @@ public final class KubernetesFleet implements AutoCloseable {
                 Optional<String> failure = PodStatus.failureOf(pod);
                 if (failure.isPresent()) {
                     throw new ProviderStartException("fleet " + namespace + "/" + name + ": pod " + pod.getMetadata().getName()
-                            + " " + failure.get(), logsOf(pod), null);
+                            + " " + failure.get(), PodLogs.tail(k8s, namespace, pod.getMetadata().getName(), 200), null);
                 }
             }
             if (System.nanoTime() - deadline > 0) {
@@ -223,25 +224,6 @@ public final class KubernetesFleet implements AutoCloseable {
 
     private Service service() {
         return k8s.services().inNamespace(namespace).withName(name).get();
-    }
-
-    /** The pod's log; for a crash-looping replica, the last run's (the current one may not have started yet). */
-    private String logsOf(Pod pod) {
-        var named = k8s.pods().inNamespace(namespace).withName(pod.getMetadata().getName());
-        try {
-            String log = named.tailingLines(200).getLog();
-            if (log != null && !log.isBlank()) {
-                return log;
-            }
-        } catch (KubernetesClientException e) {
-            // no current container: try the previous one
-        }
-        try {
-            String previous = named.terminated().tailingLines(200).getLog();
-            return previous == null ? "" : previous;
-        } catch (KubernetesClientException e) {
-            return "";
-        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.openenv.runtime;
 import dev.openenv.client.EnvProvider;
 import dev.openenv.runtime.internal.EnvContainer;
 import dev.openenv.runtime.internal.Lifecycle;
+import dev.openenv.runtime.internal.PodLogs;
 import dev.openenv.runtime.internal.PodStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -273,15 +274,7 @@ public record KubernetesProvider(String image, String namespace, int containerPo
 
         @Override
         public String logs() {
-            if (!podCreated) {
-                return "";
-            }
-            try {
-                String log = k8s.pods().inNamespace(ns).withName(name).tailingLines(400).getLog();
-                return log == null ? "" : log;
-            } catch (KubernetesClientException e) {
-                return "";
-            }
+            return podCreated ? PodLogs.tail(k8s, ns, name, 400) : "";
         }
 
         @Override
