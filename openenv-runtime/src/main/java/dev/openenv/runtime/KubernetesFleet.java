@@ -1,8 +1,8 @@
 package dev.openenv.runtime;
 
 import dev.openenv.client.ReplicaSource;
-import dev.openenv.runtime.internal.EnvContainer;
 import dev.openenv.runtime.internal.PodLogs;
+import dev.openenv.runtime.internal.PodOptions;
 import dev.openenv.runtime.internal.PodStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.time.Duration;
@@ -68,8 +67,8 @@ public final class KubernetesFleet implements AutoCloseable {
         this.ownsClient = ownsClient;
         this.namespace = namespace;
         this.name = name;
-        this.containerPort = b.containerPort;
-        this.access = b.access;
+        this.containerPort = b.pod.containerPort();
+        this.access = b.pod.access();
         this.refreshEvery = b.refreshEvery;
         this.refreshedAt = System.nanoTime() - refreshEvery.toNanos() - 1;
     }
@@ -277,18 +276,11 @@ public final class KubernetesFleet implements AutoCloseable {
     /** Builds and deploys a {@link KubernetesFleet}. */
     public static final class Builder {
         private final String image;
-        private String namespace;
         private String name;
         private int replicas = 1;
-        private int containerPort = 8000;
         private int sessionsPerReplica;
-        private String cpu;
-        private String memory;
-        private boolean hostNetwork;
-        private List<String> readinessCommand;
         private final Map<String, String> env = new LinkedHashMap<>();
-        private KubernetesProvider.Access access = KubernetesProvider.Access.portForward();
-        private KubernetesClient client;
+        private final PodOptions pod = new PodOptions();
         private Duration timeout = Duration.ofMinutes(3);
         private Duration refreshEvery = Duration.ofSeconds(1);
 
@@ -297,7 +289,7 @@ public final class KubernetesFleet implements AutoCloseable {
         }
 
         public Builder namespace(String namespace) {
-            this.namespace = namespace;
+            pod.namespace(namespace);
             return this;
         }
 
@@ -325,14 +317,13 @@ public final class KubernetesFleet implements AutoCloseable {
         }
 
         public Builder containerPort(int port) {
-            this.containerPort = port;
+            pod.containerPort(port);
             return this;
         }
 
         /** CPU and memory request (= limit), e.g. {@code "500m"}, {@code "512Mi"}; null for none. */
         public Builder resources(String cpu, String memory) {
-            this.cpu = cpu;
-            this.memory = memory;
+            pod.resources(cpu, memory);
             return this;
         }
 
@@ -347,7 +338,7 @@ public final class KubernetesFleet implements AutoCloseable {
          * {@code 127.0.0.1}. For clusters without a pod network.
          */
         public Builder hostNetwork(boolean hostNetwork) {
-            this.hostNetwork = hostNetwork;
+            pod.hostNetwork(hostNetwork);
             return this;
         }
 
@@ -356,19 +347,19 @@ public final class KubernetesFleet implements AutoCloseable {
          * kubelet cannot reach, e.g. without a pod address); it must exit 0 when the server answers.
          */
         public Builder readinessCommand(String... command) {
-            this.readinessCommand = List.of(command);
+            pod.readinessCommand(command);
             return this;
         }
 
         /** How each replica is reached (default: port-forward to 127.0.0.1). */
         public Builder access(KubernetesProvider.Access access) {
-            this.access = Objects.requireNonNull(access, "access");
+            pod.access(access);
             return this;
         }
 
         /** The API client (not closed by the fleet); default: from {@code KUBECONFIG} / in-cluster. */
         public Builder client(KubernetesClient client) {
-            this.client = Objects.requireNonNull(client, "client");
+            pod.client(client);
             return this;
         }
 
@@ -389,9 +380,9 @@ public final class KubernetesFleet implements AutoCloseable {
          * throws {@link ProviderStartException} with the first failing pod's reason and log.
          */
         public KubernetesFleet deploy() {
-            boolean ours = client == null;
-            KubernetesClient k8s = ours ? new KubernetesClientBuilder().build() : client;
-            String ns = namespace != null ? namespace : k8s.getNamespace() != null ? k8s.getNamespace() : "default";
+            boolean ours = pod.client() == null;
+            KubernetesClient k8s = PodOptions.connect(pod.client());
+            String ns = PodOptions.namespaceIn(pod.namespace(), k8s);
             String fleetName = name != null ? name
                     : "openenv-" + KubernetesProvider.nameOf(image) + "-" + UUID.randomUUID().toString().substring(0, 8);
             var labels = Map.of(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY, FLEET_LABEL, fleetName,
@@ -420,7 +411,7 @@ public final class KubernetesFleet implements AutoCloseable {
                     .withNewSpec()
                         .withClusterIP("None")   // headless: one endpoint per replica, no virtual IP in between
                         .withSelector(Map.of(FLEET_LABEL, fleetName))
-                        .addNewPort().withName("http").withPort(containerPort).withTargetPort(new IntOrString(containerPort)).endPort()
+                        .addNewPort().withName("http").withPort(pod.containerPort()).withTargetPort(new IntOrString(pod.containerPort())).endPort()
                     .endSpec()
                     .build();
         }
@@ -431,7 +422,7 @@ public final class KubernetesFleet implements AutoCloseable {
                 vars.put("MAX_CONCURRENT_ENVS", Integer.toString(sessionsPerReplica));
             }
             vars.putAll(env);
-            var container = new EnvContainer(image, containerPort, vars, cpu, memory, hostNetwork, readinessCommand).build();
+            var container = pod.container(image, vars);
             return new DeploymentBuilder()
                     .withNewMetadata().withName(fleetName).withNamespace(ns).withLabels(labels).endMetadata()
                     .withNewSpec()
@@ -439,12 +430,7 @@ public final class KubernetesFleet implements AutoCloseable {
                         .withNewSelector().withMatchLabels(Map.of(FLEET_LABEL, fleetName)).endSelector()
                         .withNewTemplate()
                             .withNewMetadata().withLabels(labels).endMetadata()
-                            .withNewSpec()
-                                .withHostNetwork(hostNetwork)
-                                .withAutomountServiceAccountToken(false)
-                                .withTerminationGracePeriodSeconds(5L)
-                                .withContainers(container)
-                            .endSpec()
+                            .withSpec(container.podSpec().withTerminationGracePeriodSeconds(5L).build())
                         .endTemplate()
                     .endSpec()
                     .build();
