@@ -1,7 +1,9 @@
 package dev.openenv.runtime;
 
 import dev.openenv.client.ReplicaSource;
-import dev.openenv.runtime.internal.EnvContainer;
+import dev.openenv.runtime.internal.FleetReplicas;
+import dev.openenv.runtime.internal.PodLogs;
+import dev.openenv.runtime.internal.PodOptions;
 import dev.openenv.runtime.internal.PodStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -9,23 +11,16 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -54,23 +49,14 @@ public final class KubernetesFleet implements AutoCloseable {
     private final boolean ownsClient;
     private final String namespace;
     private final String name;
-    private final int containerPort;
-    private final KubernetesProvider.Access access;
-    private final Map<String, KubernetesProvider.Endpoint> endpoints = new LinkedHashMap<>(); // by pod name; guarded by this
-    private final Duration refreshEvery;
-    private List<URI> cached = List.of(); // guarded by this
-    private long refreshedAt; // guarded by this
-    private boolean closed; // guarded by this
+    private final FleetReplicas discovery;
 
     private KubernetesFleet(Builder b, KubernetesClient k8s, boolean ownsClient, String namespace, String name) {
         this.k8s = k8s;
         this.ownsClient = ownsClient;
         this.namespace = namespace;
         this.name = name;
-        this.containerPort = b.containerPort;
-        this.access = b.access;
-        this.refreshEvery = b.refreshEvery;
-        this.refreshedAt = System.nanoTime() - refreshEvery.toNanos() - 1;
+        this.discovery = new FleetReplicas(k8s, namespace, name, b.pod.containerPort(), b.pod.access(), b.refreshEvery);
     }
 
     public static Builder builder(String image) {
@@ -102,20 +88,20 @@ public final class KubernetesFleet implements AutoCloseable {
     public List<URI> awaitReady(int replicas, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            List<URI> ready = refresh();
+            List<URI> ready = discovery.refresh();
             if (ready.size() >= replicas) {
                 return ready;
             }
-            for (Pod pod : pods()) {
+            for (Pod pod : discovery.pods()) {
                 Optional<String> failure = PodStatus.failureOf(pod);
                 if (failure.isPresent()) {
                     throw new ProviderStartException("fleet " + namespace + "/" + name + ": pod " + pod.getMetadata().getName()
-                            + " " + failure.get(), logsOf(pod), null);
+                            + " " + failure.get(), PodLogs.tail(k8s, namespace, pod.getMetadata().getName(), 200), null);
                 }
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new ProviderStartException("fleet " + namespace + "/" + name + ": " + ready.size() + " of " + replicas
-                        + " replicas ready within " + timeout.toMillis() + " ms (" + pods().stream().map(PodStatus::describe).toList() + ")");
+                        + " replicas ready within " + timeout.toMillis() + " ms (" + discovery.pods().stream().map(PodStatus::describe).toList() + ")");
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(200);
@@ -131,117 +117,17 @@ public final class KubernetesFleet implements AutoCloseable {
      * each reached through {@link Builder#access}; refreshed at most every {@link Builder#refreshEvery} (default 1 s).
      */
     public ReplicaSource replicas() {
-        return () -> {
-            synchronized (this) {
-                if (System.nanoTime() - refreshedAt < refreshEvery.toNanos()) {
-                    return cached;
-                }
-            }
-            try {
-                return refresh();
-            } catch (KubernetesClientException e) {
-                LOG.log(Level.WARNING, "fleet " + namespace + "/" + name + ": cannot read its endpoints; keeping the last list", e);
-                synchronized (this) {
-                    return cached;
-                }
-            }
-        };
+        return discovery;
     }
 
     /** The address the pool uses for pod {@code pod}, if it is a ready replica (as of the last refresh). */
-    public synchronized Optional<URI> replicaOf(String pod) {
-        return Optional.ofNullable(endpoints.get(pod)).map(e -> URI.create(e.baseUrl()));
+    public Optional<URI> replicaOf(String pod) {
+        return discovery.replicaOf(pod);
     }
 
     /** Reads the ready replicas now, opening a way to new ones and closing those of replicas gone. */
-    public synchronized List<URI> refresh() {
-        if (closed) {
-            return List.of();
-        }
-        Set<String> ready = readyPods();
-        for (var it = endpoints.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (!ready.contains(e.getKey())) {
-                closeQuietly(e.getValue());
-                it.remove();
-            }
-        }
-        Map<String, Pod> byName = new HashMap<>();
-        for (Pod pod : pods()) {
-            byName.put(pod.getMetadata().getName(), pod);
-        }
-        for (String pod : ready) {
-            if (!endpoints.containsKey(pod) && byName.containsKey(pod)) {
-                try {
-                    endpoints.put(pod, access.open(k8s, byName.get(pod), service(), containerPort));
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "fleet " + namespace + "/" + name + ": cannot reach pod " + pod + "; left out", e);
-                }
-            }
-        }
-        cached = endpoints.values().stream().map(e -> URI.create(e.baseUrl())).toList();
-        refreshedAt = System.nanoTime();
-        return cached;
-    }
-
-    /**
-     * Pods listed ready by the Service's EndpointSlices; when it has none (pods without an address, as with
-     * host-network-less test clusters), the Deployment's pods whose Ready condition holds and that are not terminating.
-     */
-    private Set<String> readyPods() {
-        Set<String> fromSlices = new LinkedHashSet<>();
-        boolean anySlice = false;
-        for (EndpointSlice slice : k8s.discovery().v1().endpointSlices().inNamespace(namespace)
-                .withLabel("kubernetes.io/service-name", name).list().getItems()) {
-            if (slice.getEndpoints() == null) {
-                continue;
-            }
-            for (var ep : slice.getEndpoints()) {
-                anySlice = true;
-                boolean isReady = ep.getConditions() == null || !Boolean.FALSE.equals(ep.getConditions().getReady());
-                boolean terminating = ep.getConditions() != null && Boolean.TRUE.equals(ep.getConditions().getTerminating());
-                if (isReady && !terminating && ep.getTargetRef() != null && "Pod".equals(ep.getTargetRef().getKind())) {
-                    fromSlices.add(ep.getTargetRef().getName());
-                }
-            }
-        }
-        if (anySlice) {
-            return fromSlices;
-        }
-        Set<String> fromPods = new LinkedHashSet<>();
-        for (Pod pod : pods()) {
-            if (pod.getMetadata().getDeletionTimestamp() == null && PodStatus.isReady(pod)) {
-                fromPods.add(pod.getMetadata().getName());
-            }
-        }
-        return fromPods;
-    }
-
-    private List<Pod> pods() {
-        return k8s.pods().inNamespace(namespace).withLabel(FLEET_LABEL, name).list().getItems();
-    }
-
-    private Service service() {
-        return k8s.services().inNamespace(namespace).withName(name).get();
-    }
-
-    /** The pod's log; for a crash-looping replica, the last run's (the current one may not have started yet). */
-    private String logsOf(Pod pod) {
-        var named = k8s.pods().inNamespace(namespace).withName(pod.getMetadata().getName());
-        try {
-            String log = named.tailingLines(200).getLog();
-            if (log != null && !log.isBlank()) {
-                return log;
-            }
-        } catch (KubernetesClientException e) {
-            // no current container: try the previous one
-        }
-        try {
-            String previous = named.terminated().tailingLines(200).getLog();
-            return previous == null ? "" : previous;
-        } catch (KubernetesClientException e) {
-            return "";
-        }
+    public List<URI> refresh() {
+        return discovery.refresh();
     }
 
     /**
@@ -250,14 +136,8 @@ public final class KubernetesFleet implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            endpoints.values().forEach(KubernetesFleet::closeQuietly);
-            endpoints.clear();
-            cached = List.of();
+        if (!discovery.close()) {
+            return;
         }
         try {
             k8s.apps().deployments().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
@@ -265,7 +145,7 @@ public final class KubernetesFleet implements AutoCloseable {
             // Until the pods are gone: the garbage collector deletes them with their own grace period after the
             // Deployment, and a ReplicaSet not yet collected may still make one; each round deletes what is left now.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!pods().isEmpty() && System.nanoTime() - deadline < 0) {
+            while (!discovery.pods().isEmpty() && System.nanoTime() - deadline < 0) {
                 k8s.pods().inNamespace(namespace).withLabel(FLEET_LABEL, name).withGracePeriod(0).delete();
                 try {
                     TimeUnit.MILLISECONDS.sleep(200);
@@ -274,7 +154,7 @@ public final class KubernetesFleet implements AutoCloseable {
                     break;
                 }
             }
-            if (!pods().isEmpty()) {
+            if (!discovery.pods().isEmpty()) {
                 LOG.warning(() -> "fleet " + namespace + "/" + name + ": pods still terminating 30 s after close");
             }
         } finally {
@@ -284,29 +164,14 @@ public final class KubernetesFleet implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(KubernetesProvider.Endpoint endpoint) {
-        try {
-            endpoint.closer().close();
-        } catch (Exception e) {
-            LOG.log(Level.FINE, "closing the way to " + endpoint.baseUrl(), e);
-        }
-    }
-
     /** Builds and deploys a {@link KubernetesFleet}. */
     public static final class Builder {
         private final String image;
-        private String namespace;
         private String name;
         private int replicas = 1;
-        private int containerPort = 8000;
         private int sessionsPerReplica;
-        private String cpu;
-        private String memory;
-        private boolean hostNetwork;
-        private List<String> readinessCommand;
         private final Map<String, String> env = new LinkedHashMap<>();
-        private KubernetesProvider.Access access = KubernetesProvider.Access.portForward();
-        private KubernetesClient client;
+        private final PodOptions pod = new PodOptions();
         private Duration timeout = Duration.ofMinutes(3);
         private Duration refreshEvery = Duration.ofSeconds(1);
 
@@ -315,7 +180,7 @@ public final class KubernetesFleet implements AutoCloseable {
         }
 
         public Builder namespace(String namespace) {
-            this.namespace = namespace;
+            pod.namespace(namespace);
             return this;
         }
 
@@ -343,14 +208,13 @@ public final class KubernetesFleet implements AutoCloseable {
         }
 
         public Builder containerPort(int port) {
-            this.containerPort = port;
+            pod.containerPort(port);
             return this;
         }
 
         /** CPU and memory request (= limit), e.g. {@code "500m"}, {@code "512Mi"}; null for none. */
         public Builder resources(String cpu, String memory) {
-            this.cpu = cpu;
-            this.memory = memory;
+            pod.resources(cpu, memory);
             return this;
         }
 
@@ -365,7 +229,7 @@ public final class KubernetesFleet implements AutoCloseable {
          * {@code 127.0.0.1}. For clusters without a pod network.
          */
         public Builder hostNetwork(boolean hostNetwork) {
-            this.hostNetwork = hostNetwork;
+            pod.hostNetwork(hostNetwork);
             return this;
         }
 
@@ -374,19 +238,19 @@ public final class KubernetesFleet implements AutoCloseable {
          * kubelet cannot reach, e.g. without a pod address); it must exit 0 when the server answers.
          */
         public Builder readinessCommand(String... command) {
-            this.readinessCommand = List.of(command);
+            pod.readinessCommand(command);
             return this;
         }
 
         /** How each replica is reached (default: port-forward to 127.0.0.1). */
         public Builder access(KubernetesProvider.Access access) {
-            this.access = Objects.requireNonNull(access, "access");
+            pod.access(access);
             return this;
         }
 
         /** The API client (not closed by the fleet); default: from {@code KUBECONFIG} / in-cluster. */
         public Builder client(KubernetesClient client) {
-            this.client = Objects.requireNonNull(client, "client");
+            pod.client(client);
             return this;
         }
 
@@ -407,9 +271,9 @@ public final class KubernetesFleet implements AutoCloseable {
          * throws {@link ProviderStartException} with the first failing pod's reason and log.
          */
         public KubernetesFleet deploy() {
-            boolean ours = client == null;
-            KubernetesClient k8s = ours ? new KubernetesClientBuilder().build() : client;
-            String ns = namespace != null ? namespace : k8s.getNamespace() != null ? k8s.getNamespace() : "default";
+            boolean ours = pod.client() == null;
+            KubernetesClient k8s = PodOptions.connect(pod.client());
+            String ns = PodOptions.namespaceIn(pod.namespace(), k8s);
             String fleetName = name != null ? name
                     : "openenv-" + KubernetesProvider.nameOf(image) + "-" + UUID.randomUUID().toString().substring(0, 8);
             var labels = Map.of(KubernetesProvider.MANAGED_BY_LABEL, KubernetesProvider.MANAGED_BY, FLEET_LABEL, fleetName,
@@ -438,7 +302,7 @@ public final class KubernetesFleet implements AutoCloseable {
                     .withNewSpec()
                         .withClusterIP("None")   // headless: one endpoint per replica, no virtual IP in between
                         .withSelector(Map.of(FLEET_LABEL, fleetName))
-                        .addNewPort().withName("http").withPort(containerPort).withTargetPort(new IntOrString(containerPort)).endPort()
+                        .addNewPort().withName("http").withPort(pod.containerPort()).withTargetPort(new IntOrString(pod.containerPort())).endPort()
                     .endSpec()
                     .build();
         }
@@ -449,7 +313,7 @@ public final class KubernetesFleet implements AutoCloseable {
                 vars.put("MAX_CONCURRENT_ENVS", Integer.toString(sessionsPerReplica));
             }
             vars.putAll(env);
-            var container = new EnvContainer(image, containerPort, vars, cpu, memory, hostNetwork, readinessCommand).build();
+            var container = pod.container(image, vars);
             return new DeploymentBuilder()
                     .withNewMetadata().withName(fleetName).withNamespace(ns).withLabels(labels).endMetadata()
                     .withNewSpec()
@@ -457,12 +321,7 @@ public final class KubernetesFleet implements AutoCloseable {
                         .withNewSelector().withMatchLabels(Map.of(FLEET_LABEL, fleetName)).endSelector()
                         .withNewTemplate()
                             .withNewMetadata().withLabels(labels).endMetadata()
-                            .withNewSpec()
-                                .withHostNetwork(hostNetwork)
-                                .withAutomountServiceAccountToken(false)
-                                .withTerminationGracePeriodSeconds(5L)
-                                .withContainers(container)
-                            .endSpec()
+                            .withSpec(container.podSpec().withTerminationGracePeriodSeconds(5L).build())
                         .endTemplate()
                     .endSpec()
                     .build();

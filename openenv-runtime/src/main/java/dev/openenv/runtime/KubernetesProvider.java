@@ -3,6 +3,8 @@ package dev.openenv.runtime;
 import dev.openenv.client.EnvProvider;
 import dev.openenv.runtime.internal.EnvContainer;
 import dev.openenv.runtime.internal.Lifecycle;
+import dev.openenv.runtime.internal.PodLogs;
+import dev.openenv.runtime.internal.PodOptions;
 import dev.openenv.runtime.internal.PodStatus;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -11,7 +13,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -143,12 +144,12 @@ public record KubernetesProvider(String image, String namespace, int containerPo
     @Override
     public StartedEnv start() {
         boolean ours = client == null;
-        KubernetesClient k8s = ours ? new KubernetesClientBuilder().build() : client.get();
+        KubernetesClient k8s = PodOptions.connect(client);
         return Lifecycle.start(startup, () -> launch(k8s, ours));
     }
 
     private Lifecycle.Launched launch(KubernetesClient k8s, boolean ours) {
-        String ns = namespace != null ? namespace : k8s.getNamespace() != null ? k8s.getNamespace() : "default";
+        String ns = PodOptions.namespaceIn(namespace, k8s);
         String instance = UUID.randomUUID().toString().substring(0, 8);
         String name = "openenv-" + nameOf(image) + "-" + instance;
         var labels = Map.of(MANAGED_BY_LABEL, MANAGED_BY, INSTANCE_LABEL, instance, "app.kubernetes.io/name", name);
@@ -179,15 +180,10 @@ public record KubernetesProvider(String image, String namespace, int containerPo
     }
 
     private Pod pod(String ns, String name, Map<String, String> labels) {
-        var container = new EnvContainer(image, containerPort, startup.environment(), cpu, memory, hostNetwork, readinessCommand).build();
+        var container = new EnvContainer(image, containerPort, startup.environment(), cpu, memory, hostNetwork, readinessCommand);
         return new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels).endMetadata()
-                .withNewSpec()
-                    .withRestartPolicy("Never")
-                    .withHostNetwork(hostNetwork)
-                    .withAutomountServiceAccountToken(false) // an environment has no business with the API server
-                    .withContainers(container)
-                .endSpec()
+                .withSpec(container.podSpec().withRestartPolicy("Never").build())
                 .build();
     }
 
@@ -273,15 +269,7 @@ public record KubernetesProvider(String image, String namespace, int containerPo
 
         @Override
         public String logs() {
-            if (!podCreated) {
-                return "";
-            }
-            try {
-                String log = k8s.pods().inNamespace(ns).withName(name).tailingLines(400).getLog();
-                return log == null ? "" : log;
-            } catch (KubernetesClientException e) {
-                return "";
-            }
+            return podCreated ? PodLogs.tail(k8s, ns, name, 400) : "";
         }
 
         @Override
@@ -318,14 +306,7 @@ public record KubernetesProvider(String image, String namespace, int containerPo
     /** Builds a {@link KubernetesProvider}. */
     public static final class Builder extends ProviderBuilder<Builder> {
         private final String image;
-        private String namespace;
-        private int containerPort = 8000;
-        private String cpu;
-        private String memory;
-        private Access access = Access.portForward();
-        private Supplier<KubernetesClient> client;
-        private boolean hostNetwork;
-        private List<String> readinessCommand;
+        private final PodOptions pod = new PodOptions();
 
         /** Startup timeout 3 minutes (image pulls take time); grace period 5 s. */
         private Builder(String image) {
@@ -334,49 +315,47 @@ public record KubernetesProvider(String image, String namespace, int containerPo
         }
 
         public Builder namespace(String namespace) {
-            this.namespace = namespace;
+            pod.namespace(namespace);
             return this;
         }
 
         public Builder containerPort(int port) {
-            this.containerPort = port;
+            pod.containerPort(port);
             return this;
         }
 
         /** CPU and memory request (= limit), Kubernetes quantities such as {@code "500m"} and {@code "512Mi"}. */
         public Builder resources(String cpu, String memory) {
-            this.cpu = cpu;
-            this.memory = memory;
+            pod.resources(cpu, memory);
             return this;
         }
 
         public Builder access(Access access) {
-            this.access = Objects.requireNonNull(access, "access");
+            pod.access(access);
             return this;
         }
 
         /** The API client to use (not closed by the provider); default: from {@code KUBECONFIG} / in-cluster. */
         public Builder client(KubernetesClient client) {
-            Objects.requireNonNull(client, "client");
-            this.client = () -> client;
+            pod.client(client);
             return this;
         }
 
         /** On the node's network, listening on {@code 127.0.0.1:containerPort} (see {@link KubernetesProvider#hostNetwork()}). */
         public Builder hostNetwork(boolean hostNetwork) {
-            this.hostNetwork = hostNetwork;
+            pod.hostNetwork(hostNetwork);
             return this;
         }
 
         /** Readiness by {@code command} in the container, exit 0 when the server answers (instead of {@code GET /health}). */
         public Builder readinessCommand(String... command) {
-            this.readinessCommand = List.of(command);
+            pod.readinessCommand(command);
             return this;
         }
 
         public KubernetesProvider build() {
-            return new KubernetesProvider(image, namespace, containerPort, cpu, memory, hostNetwork, readinessCommand,
-                    access, client, startup);
+            return new KubernetesProvider(image, pod.namespace(), pod.containerPort(), pod.cpu(), pod.memory(), pod.hostNetwork(),
+                    pod.readinessCommand(), pod.access(), pod.client(), startup);
         }
     }
 }

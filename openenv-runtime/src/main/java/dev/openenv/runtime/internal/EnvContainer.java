@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -47,6 +48,14 @@ public record EnvContainer(String image, int port, Map<String, String> env, Stri
                 .withReadinessProbe(readiness())
                 .withNewResources().withRequests(resources).withLimits(resources).endResources()
                 .build();
+    }
+
+    /**
+     * A pod spec with this container alone, on the node's network when {@code hostNetwork}, and without the service
+     * account token (an environment has no business with the API server).
+     */
+    public PodSpecBuilder podSpec() {
+        return new PodSpecBuilder().withHostNetwork(hostNetwork).withAutomountServiceAccountToken(false).withContainers(build());
     }
 
     private Probe readiness() {
