@@ -57,10 +57,12 @@ public final class ServerProcess implements AutoCloseable {
                 if (!p.isAlive()) {
                     throw new IllegalStateException(name + " exited with " + p.exitValue() + " before it was ready:\n" + server.tail());
                 }
-                if (answersReset(server.baseUrl())) {
+                // A refused TCP connect costs microseconds; a full WebSocket attempt (a load generator with its
+                // event loop) costs milliseconds of the CPU the starting server needs: only try once it listens.
+                if (listens(port) && answersReset(server.baseUrl())) {
                     return new ServerProcess(name, p, port, log, System.nanoTime() - t0);
                 }
-                Thread.sleep(10);
+                Thread.sleep(2);
             }
             server.close();
             throw new IllegalStateException(name + " was not ready after " + timeout.toSeconds() + " s:\n" + server.tail());
@@ -86,6 +88,15 @@ public final class ServerProcess implements AutoCloseable {
         return start("openenv-serve-" + env, List.of(java.toString(), "-jar", jar.toString(), "serve", env, "--host", "127.0.0.1",
                 "--port", "{port}", "--max-concurrent-envs", Integer.toString(maxSessions), "--no-web"), Map.of(), null, logDir,
                 Duration.ofSeconds(60));
+    }
+
+    private static boolean listens(int port) {
+        try (var socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Ready means a real session works: a WebSocket connects and a reset is answered. */
