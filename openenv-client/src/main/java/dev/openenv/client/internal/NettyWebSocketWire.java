@@ -431,15 +431,13 @@ public final class NettyWebSocketWire implements Wire {
                 lost = new EnvClientException("Client is closed");
                 // Say goodbye, then wait for the server's close frame: the server ends the session (and
                 // frees its slot) before it sends it, so the next client finds room even on a full server.
-                List<ByteBuf> out;
                 try {
                     channel.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.writeBytes(new ClientMessage.Close().toJson()))),
                             new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
-                    out = takeOutbound();
+                    goodbye = takeOutbound();
                 } catch (Exception failed) {
-                    out = null; // the connection went down (see send): nothing to say goodbye on
+                    goodbye = null; // the connection went down (see send): nothing to say goodbye on
                 }
-                goodbye = out;
             }
         }
         if (goodbye != null) {

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -82,7 +83,11 @@ public final class FleetReplicas implements ReplicaSource {
         if (closed) {
             return List.of();
         }
-        Set<String> ready = readyPods();
+        Map<String, Pod> byName = new HashMap<>();
+        for (Pod pod : pods()) { // one list per refresh, for the readiness fallback and for opening new ways alike
+            byName.put(pod.getMetadata().getName(), pod);
+        }
+        Set<String> ready = readyPods(byName.values());
         for (var it = endpoints.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!ready.contains(e.getKey())) {
@@ -90,14 +95,14 @@ public final class FleetReplicas implements ReplicaSource {
                 it.remove();
             }
         }
-        Map<String, Pod> byName = new HashMap<>();
-        for (Pod pod : pods()) {
-            byName.put(pod.getMetadata().getName(), pod);
-        }
+        Service service = null; // read once, and only when a new replica needs a way opened
         for (String pod : ready) {
             if (!endpoints.containsKey(pod) && byName.containsKey(pod)) {
                 try {
-                    endpoints.put(pod, access.open(k8s, byName.get(pod), service(), containerPort));
+                    if (service == null) {
+                        service = k8s.services().inNamespace(namespace).withName(name).get();
+                    }
+                    endpoints.put(pod, access.open(k8s, byName.get(pod), service, containerPort));
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "fleet " + namespace + "/" + name + ": cannot reach pod " + pod + "; left out", e);
                 }
@@ -127,9 +132,9 @@ public final class FleetReplicas implements ReplicaSource {
 
     /**
      * Pods listed ready by the Service's EndpointSlices; when it has none (pods without an address, as with
-     * host-network-less test clusters), the Deployment's pods whose Ready condition holds and that are not terminating.
+     * host-network-less test clusters), those of {@code pods} whose Ready condition holds and that are not terminating.
      */
-    private Set<String> readyPods() {
+    private Set<String> readyPods(Collection<Pod> pods) {
         Set<String> fromSlices = new LinkedHashSet<>();
         boolean anySlice = false;
         for (EndpointSlice slice : k8s.discovery().v1().endpointSlices().inNamespace(namespace)
@@ -150,16 +155,12 @@ public final class FleetReplicas implements ReplicaSource {
             return fromSlices;
         }
         Set<String> fromPods = new LinkedHashSet<>();
-        for (Pod pod : pods()) {
+        for (Pod pod : pods) {
             if (pod.getMetadata().getDeletionTimestamp() == null && PodStatus.isReady(pod)) {
                 fromPods.add(pod.getMetadata().getName());
             }
         }
         return fromPods;
-    }
-
-    private Service service() {
-        return k8s.services().inNamespace(namespace).withName(name).get();
     }
 
     private static void closeQuietly(Endpoint endpoint) {
