@@ -122,8 +122,10 @@ final class ServeCommand {
         }
         String address = config.host() + ":" + config.port();
         if (config.port() != 0) {
-            // Helidon reports a taken port with a stack trace and a server on port -1: ask the OS first.
-            try (var probe = new java.net.ServerSocket()) {
+            // Helidon reports a taken port with a stack trace and a server on port -1: ask the OS first,
+            // with a socket that binds without listening. A ServerSocket listens from bind() on, so a
+            // client polling for readiness could connect in that instant and be reset as it closed.
+            try (var probe = new java.net.Socket()) {
                 probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
             } catch (java.io.IOException e) {
                 System.err.println("openenv: cannot listen on " + address + ": " + e.getMessage());
