@@ -122,13 +122,10 @@ final class ServeCommand {
         }
         String address = config.host() + ":" + config.port();
         if (config.port() != 0) {
-            // Helidon reports a taken port with a stack trace and a server on port -1: ask the OS first,
-            // with a socket that binds without listening. A ServerSocket listens from bind() on, so a
-            // client polling for readiness could connect in that instant and be reset as it closed.
-            try (var probe = new java.net.Socket()) {
-                probe.bind(new java.net.InetSocketAddress(config.host(), config.port()));
-            } catch (java.io.IOException e) {
-                System.err.println("openenv: cannot listen on " + address + ": " + e.getMessage());
+            // Helidon reports a taken port with a stack trace and a server on port -1: ask the OS first.
+            String taken = portTaken(config.host(), config.port());
+            if (taken != null) {
+                System.err.println("openenv: cannot listen on " + address + ": " + taken);
                 return 1;
             }
         }
@@ -160,6 +157,21 @@ final class ServeCommand {
             return java.net.InetAddress.getByName(host).isLoopbackAddress();
         } catch (java.net.UnknownHostException e) {
             return false;
+        }
+    }
+
+    /**
+     * Why {@code host:port} cannot be listened on, or null when it can. The probe binds a socket without
+     * listening: a ServerSocket listens from bind() on, so a client polling for readiness could connect
+     * in that instant and be reset as the probe closed.
+     */
+    static String portTaken(String host, int port) {
+        try (var probe = new java.net.Socket()) {
+            probe.setReuseAddress(true);   // as the server's own socket: connections in TIME_WAIT do not hold the port
+            probe.bind(new java.net.InetSocketAddress(host, port));
+            return null;
+        } catch (java.io.IOException e) {
+            return e.getMessage();
         }
     }
 

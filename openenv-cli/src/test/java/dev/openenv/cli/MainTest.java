@@ -130,4 +130,57 @@ class MainTest {
             assertThat(r.out()).doesNotContain(":-1");
         }
     }
+
+    @Test
+    void checkingThatAPortIsFreeNeverListensOnIt() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var reached = new java.util.concurrent.atomic.AtomicInteger();
+        // A client polling for readiness, as trainers and probes do, while the check runs over and over.
+        Runnable poll = () -> {
+            while (!stop.get()) {
+                try (var c = new java.net.Socket()) {
+                    c.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 100);
+                    reached.incrementAndGet();
+                } catch (java.io.IOException refused) {
+                    // nothing listens: what a free port must look like
+                }
+            }
+        };
+        var pollers = java.util.List.of(Thread.ofPlatform().start(poll), Thread.ofPlatform().start(poll));
+        try {
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            while (System.nanoTime() < end) {
+                assertThat(ServeCommand.portTaken("127.0.0.1", port)).isNull();
+            }
+        } finally {
+            stop.set(true);
+            for (Thread t : pollers) {
+                t.join();
+            }
+        }
+        assertThat(reached.get()).as("connections accepted by the check").isZero();
+    }
+
+    @Test
+    void aPortSomeoneListensOnIsReportedTakenWithTheReason() throws Exception {
+        try (var taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            assertThat(ServeCommand.portTaken("127.0.0.1", taken.getLocalPort())).isNotBlank();
+        }
+    }
+
+    @Test
+    void aPortLeftWithClosedConnectionsByAServerThatStoppedIsFree() throws Exception {
+        int port;
+        try (var server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             var client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+             var accepted = server.accept()) {
+            port = server.getLocalPort();
+            accepted.close();   // the server's side closes first: its end of the connection stays in TIME_WAIT
+        }
+        assertThat(ServeCommand.portTaken("127.0.0.1", port)).isNull();
+    }
 }
