@@ -315,8 +315,8 @@ final class ImageBuilder {
         var cp = new ArrayList<String>();
         cp.add(app.jar().toString());
         app.libs().forEach(l -> cp.add(l.toString()));
-        // The same JRE, jars (path, size, mtime) and main class make the same cache: train once.
-        var key = new StringBuilder(jre.toRealPath() + "|" + app.mainClass());
+        // The same JRE, jars (path, size, mtime), main class and training make the same cache: train once.
+        var key = new StringBuilder(jre.toRealPath() + "|" + app.mainClass() + "|classes, no profiles");
         for (String jar : cp) {
             Path p = Path.of(jar);
             key.append('|').append(jar).append(':').append(Files.size(p)).append(':').append(Files.getLastModifiedTime(p).toMillis());
@@ -333,7 +333,10 @@ final class ImageBuilder {
             port = s.getLocalPort();
         }
         long t0 = System.nanoTime();
-        var pb = new ProcessBuilder(jre.resolve("bin/java").toString(), "-XX:AOTCacheOutput=" + aot, "-cp", String.join(":", cp), app.mainClass())
+        // Classes loaded and linked, not method profiles: with profiles the JIT compiled the step path during
+        // start-up, on the same cores as the start-up itself (see scripts/train-aot).
+        var pb = new ProcessBuilder(jre.resolve("bin/java").toString(), "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining",
+                        "-XX:AOTCacheOutput=" + aot, "-cp", String.join(":", cp), app.mainClass())
                 .redirectErrorStream(true).redirectOutput(work.resolve("training.log").toFile());
         pb.environment().put("HOST", "127.0.0.1");
         pb.environment().put("PORT", String.valueOf(port));

@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * The JDK's ahead-of-time cache of a server jar (JEP 483/514), found the way {@code ./openenv} finds it:
  * {@code openenv.aot} beside the jar, made after it (a cache older than its jar was trained on other classes;
- * the JVM would refuse it, with a warning, and start slowly anyway). {@code scripts/bench} and
- * {@code openenv build} train one; with it the server answers its first reset in about half the time.
+ * the JVM would refuse it, with a warning, and start slowly anyway). {@code ./openenv serve} trains
+ * one at first use ({@code scripts/train-aot}, which {@code scripts/bench} runs too); with it the
+ * server answers its first reset in about half the time.
  */
 public final class AotCaches {
     private AotCaches() {}
