@@ -9,11 +9,8 @@ import dev.openenv.core.protocol.ClientMessage;
 import dev.openenv.core.protocol.ServerMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -24,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.ClientAuth;
@@ -100,7 +96,7 @@ public final class NettyWebSocketWire implements Wire {
     private final InputStream in;
     private final OutputStream out;
     private final EmbeddedChannel channel; // guarded by this: the protocol, no threads of its own
-    private final Frames frames = new Frames();
+    private final InboundFrames frames = new InboundFrames();
     private final ReentrantLock reading = new ReentrantLock();
     private final ReentrantLock writing = new ReentrantLock();
     private final byte[] buffer = new byte[64 * 1024]; // guarded by reading
@@ -525,49 +521,6 @@ public final class NettyWebSocketWire implements Wire {
             s.close();
         } catch (IOException ignored) {
             // closing: nothing left to tell anyone
-        }
-    }
-
-    /** The end of the pipeline: collects whole text messages and notes the handshake, a close or a failure (under the wire's lock). */
-    private static final class Frames extends SimpleChannelInboundHandler<WebSocketFrame> {
-        final CompletableFuture<Void> opened = new CompletableFuture<>();
-        private List<byte[]> texts = new ArrayList<>(1);
-        volatile String closedBy;
-        volatile Throwable failure;
-
-        List<byte[]> takeTexts() {
-            if (texts.isEmpty()) {
-                return List.of();
-            }
-            List<byte[]> t = texts;
-            texts = new ArrayList<>(1);
-            return t;
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                opened.complete(null);
-            }
-            super.userEventTriggered(ctx, event);
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-            if (frame instanceof TextWebSocketFrame text) {
-                texts.add(ByteBufUtil.getBytes(text.content()));
-            } else if (frame instanceof CloseWebSocketFrame close) {
-                String reason = close.reasonText();
-                closedBy = "code " + close.statusCode() + (reason == null || reason.isEmpty() ? "" : ", " + reason);
-                ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
-            }
-            // Binary frames carry nothing in this protocol; pings are answered by Netty's protocol handler.
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable error) {
-            opened.completeExceptionally(error);
-            failure = error;
         }
     }
 }
