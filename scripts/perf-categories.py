@@ -13,6 +13,8 @@ def classify(frames):
     leaf_sym, leaf_dso = frames[0]
     syms = ' '.join(s for s, d in frames)
     if 'kernel' in leaf_dso:
+        if re.search(r'ext4_|generic_perform_write|filemap_|iomap_|jbd2|__block_commit', syms):
+            return 'kernel: file writes (page cache, ext4)'
         if re.search(r'tcp_|ip_|nf_|inet_|sock_|skb|net_rx|__dev_queue|loopback|bbr_|__netif|sk_|__sys_sendto|__sys_recvfrom|vfs_read|vfs_write', syms):
             if re.search(r'schedule|futex', ' '.join(s for s, d in frames[:3])):
                 return 'kernel: scheduling, thread wake-ups (futex)'
