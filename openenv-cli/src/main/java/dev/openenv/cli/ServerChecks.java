@@ -5,14 +5,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,7 +146,7 @@ final class ServerChecks {
     }
 
     private void wsSession(JsonNode action) {
-        try (var ws = Ws.open(http, base, timeout)) {
+        try (var ws = CheckSession.open(http, base, timeout)) {
             JsonNode reset = ws.ask("{\"type\":\"reset\",\"data\":{\"seed\":1}}");
             out.add(Criterion.of("ws_reset", "/ws reset answers an observation frame with observation and done",
                     reset.path("type").asString("").equals("observation") && reset.path("data").path("observation").isObject()
@@ -178,7 +173,7 @@ final class ServerChecks {
         }
     }
 
-    private static Criterion errorCode(Ws ws, String id, String what, String frame, String code) {
+    private static Criterion errorCode(CheckSession ws, String id, String what, String frame, String code) {
         JsonNode reply = ws.ask(frame);
         return Criterion.of(id, "/ws answers " + what + " with error code " + code,
                 reply.path("type").asString("").equals("error") && reply.path("data").path("code").asString("").equals(code), String.valueOf(reply));
@@ -190,12 +185,12 @@ final class ServerChecks {
      * sessions passes (its limit is higher than we look).
      */
     private void capacity() {
-        var open = new ArrayList<Ws>();
+        var open = new ArrayList<CheckSession>();
         String id = "ws_capacity";
         String what = "sessions beyond MAX_CONCURRENT_ENVS are refused with CAPACITY_REACHED, and closing one frees a slot";
         try {
             for (int i = 0; i < capacityProbe; i++) {
-                Ws ws = Ws.open(http, base, timeout);
+                CheckSession ws = CheckSession.open(http, base, timeout);
                 JsonNode reply = ws.ask("{\"type\":\"state\"}");
                 if (reply.path("type").asString("").equals("state")) {
                     open.add(ws);
@@ -214,7 +209,7 @@ final class ServerChecks {
                 long deadline = System.nanoTime() + timeout.toNanos();
                 JsonNode again = F.objectNode();
                 while (System.nanoTime() < deadline) {
-                    try (Ws retry = Ws.open(http, base, timeout)) {
+                    try (CheckSession retry = CheckSession.open(http, base, timeout)) {
                         again = retry.ask("{\"type\":\"state\"}");
                     }
                     if (again.path("type").asString("").equals("state")) {
@@ -233,7 +228,7 @@ final class ServerChecks {
             Thread.currentThread().interrupt();
             out.add(Criterion.fail(id, what, "interrupted"));
         } finally {
-            open.forEach(Ws::close);
+            open.forEach(CheckSession::close);
         }
     }
 
@@ -328,7 +323,7 @@ final class ServerChecks {
         }
     }
 
-    private static JsonNode parse(String body) {
+    static JsonNode parse(String body) {
         try {
             JsonNode n = JSON.readTree(body);
             return n == null ? F.missingNode() : n;
@@ -343,80 +338,5 @@ final class ServerChecks {
         }
         String body = r.body.length() > 200 ? r.body.substring(0, 200) + "…" : r.body;
         return "HTTP " + r.status + " " + body;
-    }
-
-    /** One WebSocket session: frames in order, each {@link #ask} waiting for the next reply. */
-    private static final class Ws implements WebSocket.Listener, AutoCloseable {
-        private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-        private final Duration timeout;
-        private WebSocket socket;
-
-        private Ws(Duration timeout) {
-            this.timeout = timeout;
-        }
-
-        static Ws open(HttpClient http, String base, Duration timeout) throws IOException {
-            var ws = new Ws(timeout);
-            try {
-                ws.socket = http.newWebSocketBuilder().connectTimeout(timeout)
-                        .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/ws"), ws).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            } catch (Exception e) {
-                throw new IOException("cannot open " + base + "/ws: " + e.getMessage(), e);
-            }
-            return ws;
-        }
-
-        void send(String frame) {
-            socket.sendText(frame, true).join();
-        }
-
-        /** Sends {@code frame} and returns the next frame, or {@code {"closed": reason}} / {@code {"timeout": ms}}. */
-        JsonNode ask(String frame) {
-            String failed = null;
-            try {
-                send(frame);
-            } catch (RuntimeException e) {
-                failed = String.valueOf(e.getMessage());   // closed by the server: its last frame may say why
-            }
-            try {
-                String reply = frames.poll(failed == null ? timeout.toMillis() : 100, TimeUnit.MILLISECONDS);
-                if (reply == null) {
-                    return failed == null ? F.objectNode().put("timeout", timeout.toMillis()) : F.objectNode().put("closed", failed);
-                }
-                return parse(reply);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return F.objectNode().put("closed", "interrupted");
-            }
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                frames.add(partial.toString());
-                partial.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            frames.add("{\"closed\":" + statusCode + "}");
-            return null;
-        }
-
-        @Override
-        public void close() {
-            if (!socket.isOutputClosed()) {
-                socket.sendClose(WebSocket.NORMAL_CLOSURE, "").exceptionally(e -> null);
-            }
-            socket.abort();
-        }
     }
 }
