@@ -15,6 +15,7 @@ module dev.openenv.server {
     requires io.helidon.common.configurable;
     requires java.management;
     requires jdk.management;
+    requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT for record files
     requires micrometer.core;
     requires micrometer.registry.prometheus;
 

@@ -2,9 +2,7 @@ package dev.openenv.server.recording;
 
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.json.WireCodec;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,14 +26,16 @@ import tools.jackson.databind.node.ObjectNode;
  * and episode ids, the reset request or the action, the observation, reward, done, metadata, how long the
  * environment took and when. Each line is written as text on the step's own thread, while what it holds
  * is still in that core's cache, and handed to a bounded queue ({@value #QUEUE} lines) without waking
- * anyone; one writer thread, waking every {@value #WAKE_MS} ms, encodes what has come and writes it,
- * rotating to a new file ({@code episodes-<start>-<n>.jsonl}) past the size limit. When the writer falls
- * that far behind, lines are dropped and counted (logged), never waited for.
+ * anyone; one writer thread, waking every {@value #WAKE_MS} ms (while the lines are still in the core's
+ * cache), encodes what has come into its {@link RecordFile}, which reaches the disk at least every 200 ms,
+ * bypassing the page cache where it can; past the size limit it starts a new file
+ * ({@code episodes-<start>-<n>.jsonl}). When the writer falls that far behind, lines are dropped and
+ * counted (logged), never waited for.
  *
  * <p>Why the line is made on the step's thread: when the writer built the lines from the step's objects
  * (the action tree, the envelope's nodes), it spent 1.5–2 µs per line in the server, three times what the
  * same work took in isolation; a profile showed it waiting on memory (the queue's nodes, the trees) made
- * by other threads up to {@value #WAKE_MS} ms before. Building the line where its parts are hot costs the
+ * by other threads up to 20 ms before (its wake-up period then). Building the line where its parts are hot costs the
  * step a fraction of that, and the writer then reads one contiguous string per line (BENCHMARKS.md).
  *
  * <p>States: RECORDING (from construction) → CLOSED ({@link #close()}: the queue is drained, the file
@@ -43,7 +43,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Recorder implements AutoCloseable {
     static final int QUEUE = 65_536;
-    static final long WAKE_MS = 20;
+    static final long WAKE_MS = 2;
+    /** How long a line may wait in the writer's buffer before it is in the file. */
+    static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final System.Logger LOG = System.getLogger(Recorder.class.getName());
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC);
 
@@ -80,9 +82,8 @@ public final class Recorder implements AutoCloseable {
     private final String prefix;
     private volatile boolean closed;
     private volatile Stamp stamp = new Stamp(-1, "");
-    private OutputStream out; // writer thread only
-    private long fileBytes;   // writer thread only: bytes written to the current file
-    private int fileIndex;    // writer thread only
+    private RecordFile file; // writer thread only
+    private int fileIndex;   // writer thread only
 
     /** Records into {@code dir} (created if missing), starting a new file every {@code maxFileBytes}. */
     public Recorder(Path dir, long maxFileBytes) {
@@ -116,9 +117,11 @@ public final class Recorder implements AutoCloseable {
 
     /**
      * A step of {@code env} answered; {@code action} is the action or its JSON as the client sent it,
-     * {@code observation} the observation's JSON text (the transport's, reused).
+     * {@code frame} the WebSocket frame it came in (null: it came another way), {@code observation} the
+     * observation's JSON text (the transport's, reused). The line takes the action's text from the frame
+     * when it can, else serializes {@code action}.
      */
-    public void step(String sessionId, Object env, Object action, String observation, ObjectNode envelope, long nanos) {
+    public void step(String sessionId, Object env, Object action, String frame, String observation, ObjectNode envelope, long nanos) {
         if (closed) {
             drop();
             return;
@@ -129,7 +132,8 @@ public final class Recorder implements AutoCloseable {
             episodes.put(env, episode);
         }
         long step = ++episode.steps;
-        offer(line("step", episode, step, "action", codec.write(action), observation, envelope, nanos));
+        String sent = frame == null ? null : FrameText.data(frame);
+        offer(line("step", episode, step, "action", sent != null ? sent : codec.write(action), observation, envelope, nanos));
     }
 
     /** Lines dropped because the writer was behind (or closed). */
@@ -216,18 +220,26 @@ public final class Recorder implements AutoCloseable {
 
     private void drain() {
         try {
+            long flushed = System.nanoTime();
             while (true) {
                 boolean stopping = closed;
                 int n = 0;
                 for (String line; (line = queue.poll()) != null; n++) {
-                    queued.decrementAndGet();
                     write(line);
                 }
                 if (n > 0) {
-                    out.flush();
-                } else if (stopping) {
+                    queued.addAndGet(-n); // once per batch: the steps' threads increment this one
+                    written.addAndGet(n);
+                }
+                long now = System.nanoTime();
+                if (file != null && (stopping || now - flushed >= FLUSH_NANOS)) {
+                    file.flush();
+                    flushed = now;
+                }
+                if (stopping && n == 0) {
                     break;
-                } else {
+                }
+                if (!stopping) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WAKE_MS));
                 }
             }
@@ -240,30 +252,25 @@ public final class Recorder implements AutoCloseable {
     }
 
     private void write(String line) throws IOException {
-        if (out == null || fileBytes > maxFileBytes) {
+        if (file == null || file.length() > maxFileBytes) {
             rotate();
         }
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        out.write(bytes);
-        fileBytes += bytes.length;
-        written.incrementAndGet();
+        file.append(line.getBytes(StandardCharsets.UTF_8));
     }
 
     private void rotate() throws IOException {
         closeFile();
-        Path file = dir.resolve(prefix + "-" + (fileIndex++) + ".jsonl");
-        out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
-        fileBytes = 0;
+        file = new RecordFile(dir.resolve(prefix + "-" + (fileIndex++) + ".jsonl"));
     }
 
     private void closeFile() {
-        if (out != null) {
+        if (file != null) {
             try {
-                out.close();
+                file.close();
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "closing a record file failed: " + e.getMessage(), e);
             }
-            out = null;
+            file = null;
         }
     }
 

@@ -128,18 +128,19 @@ public final class EnvironmentRunner {
 
     /**
      * One step within {@code budget} ({@code null}: none). {@code sent} is the action's JSON as the client
-     * sent it (decoded into {@code action}); the recorder writes it as it is.
+     * sent it (decoded into {@code action}) and {@code frame} the WebSocket frame that carried it (null: it
+     * came over HTTP); the recorder writes the action's text from the frame, or {@code sent}.
      *
      * @throws TimeBudget.Exceeded when the budget ran out (the environment was interrupted)
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public ObjectNode step(String sessionId, Environment env, Action action, JsonNode sent, Duration budget) throws Exception {
+    public ObjectNode step(String sessionId, Environment env, Action action, JsonNode sent, String frame, Duration budget) throws Exception {
         long started = System.nanoTime();
         StepResult<?> result = TimeBudget.call(budget, () -> budget == null ? env.step(action) : env.step(action, budget));
         long took = System.nanoTime() - started;
         ObjectNode envelope = codec.envelope(rendered(env, result));
         if (recorder != null) {
-            recorder.step(sessionId, env, sent != null ? sent : action, serializedObservation(envelope), envelope, took);
+            recorder.step(sessionId, env, sent != null ? sent : action, frame, serializedObservation(envelope), envelope, took);
         }
         metrics.stepTook(System.nanoTime() - started);
         return envelope;

@@ -43,7 +43,7 @@ public final class WsFrames implements Dialect {
                 }
                 case ClientMessage.Step m -> {
                     Action action = runner.decodeAction(m.action());
-                    yield send(new ServerMessage.Observation(session.await(env -> runner.step(session.id(), env, action, m.action(), stepTimeout), null)));
+                    yield send(new ServerMessage.Observation(session.await(env -> runner.step(session.id(), env, action, m.action(), text, stepTimeout), null)));
                 }
                 case ClientMessage.State m -> send(new ServerMessage.State(session.await(runner::state, null)));
                 case ClientMessage.Mcp m -> send(new ServerMessage.Mcp(mcp.handle(m.request(), new McpRpc.Caller(session, false))));

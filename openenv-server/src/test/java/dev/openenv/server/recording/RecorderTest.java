@@ -36,9 +36,9 @@ class RecorderTest {
         try (var recorder = new Recorder(dir, 1 << 20)) {
             recorder.reset(session, env, episode, ResetRequest.seeded(7).withOptions(Map.of("level", "ü")),
                     "{\"board\":[[0,1]],\"text\":\"ß\"}", envelope(0.0, false, null), 1_234_567);
-            recorder.step(session, env, CODEC.parse("{\"column\":3,\"note\":\"naïve \\\"x\\\"\"}"),
+            recorder.step(session, env, CODEC.parse("{\"column\":3,\"note\":\"naïve \\\"x\\\"\"}"), null,
                     "{\"board\":[[1,1]]}", envelope(Double.NaN, false, Map.of("why", "a\nb")), 999);
-            recorder.step(session, env, Map.of("column", 4), "{}", envelope(-0.5, true, null), 0);
+            recorder.step(session, env, Map.of("column", 4), null, "{}", envelope(-0.5, true, null), 0);
         }
         List<JsonNode> lines = lines();
         assertThat(lines).hasSize(3);
@@ -75,14 +75,32 @@ class RecorderTest {
     void aStepBeforeAnyRecordedResetHasNoEpisodeIdAndLinesAfterCloseAreDropped() throws Exception {
         Object env = new Object();
         var recorder = new Recorder(dir, 1 << 20);
-        recorder.step("s", env, Map.of("column", 1), "{}", envelope(1.0, false, null), 10);
+        recorder.step("s", env, Map.of("column", 1), null, "{}", envelope(1.0, false, null), 10);
         recorder.close();
-        recorder.step("s", env, Map.of("column", 2), "{}", envelope(1.0, false, null), 10);
+        recorder.step("s", env, Map.of("column", 2), null, "{}", envelope(1.0, false, null), 10);
         assertThat(recorder.written()).isEqualTo(1);
         assertThat(recorder.dropped()).isEqualTo(1);
         JsonNode only = lines().getFirst();
         assertThat(only.path("episode_id").isNull()).isTrue();
         assertThat(only.path("step").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aStepsActionIsCopiedFromItsFrameAsSentOrSerializedWhenItCannotBe() throws Exception {
+        Object env = new Object();
+        String spaced = "{\"type\": \"step\", \"data\": {\"column\": 3}}";
+        String broken = "{\"type\":\"step\",\"data\":{\"column\":\n4}}";
+        try (var recorder = new Recorder(dir, 1 << 20)) {
+            recorder.step("s", env, CODEC.parse("{\"column\":3}"), spaced, "{}", envelope(0, false, null), 1);
+            recorder.step("s", env, CODEC.parse("{\"column\":4}"), broken, "{}", envelope(0, false, null), 1);
+        }
+        List<String> raw;
+        try (Stream<Path> files = Files.list(dir)) {
+            raw = Files.readAllLines(files.findFirst().orElseThrow());
+        }
+        assertThat(raw).hasSize(2);
+        assertThat(raw.get(0)).as("the frame's text, spacing and all").contains("\"action\":{\"column\": 3}");
+        assertThat(raw.get(1)).as("a line break in the frame: serialized instead").contains("\"action\":{\"column\":4}");
     }
 
     private static ObjectNode envelope(double reward, boolean done, Map<String, ?> metadata) {

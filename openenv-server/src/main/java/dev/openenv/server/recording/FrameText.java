@@ -1,0 +1,137 @@
+package dev.openenv.server.recording;
+
+/**
+ * The text of a WebSocket frame's {@code data} member, as the client sent it: the recorder copies it into
+ * its line instead of serializing the parsed action again (~0.4 µs of the step's thread per step at
+ * N = 64, a fifth of what recording cost pinned; BENCHMARKS.md).
+ *
+ * <p>Only for a frame the server's JSON parser has already accepted: the scan checks the frame's shape,
+ * not its grammar. When the member's text could not stand in a JSON Lines record as it is — a line break
+ * between its tokens, an escaped member name, anything but an object — it answers {@code null}, and the
+ * caller serializes the parsed tree. A repeated {@code data} member gives the last one, as the parsed tree
+ * does.
+ */
+final class FrameText {
+    private FrameText() {}
+
+    /** The text of the object {@code frame}'s {@code data} member, or {@code null} (see the class comment). */
+    static String data(String frame) {
+        int n = frame.length();
+        int i = space(frame, 0);
+        if (i >= n || frame.charAt(i) != '{') {
+            return null;
+        }
+        String found = null;
+        i++;
+        while (true) {
+            i = space(frame, i);
+            if (i >= n) {
+                return null;
+            }
+            char c = frame.charAt(i);
+            if (c == '}') {
+                return found;
+            }
+            if (c == ',') {
+                i++;
+                continue;
+            }
+            if (c != '"') {
+                return null;
+            }
+            int nameEnd = stringEnd(frame, i);
+            if (nameEnd < 0) {
+                return null;
+            }
+            boolean isData = nameEnd - i == 6 && frame.startsWith("data", i + 1);
+            i = space(frame, nameEnd);
+            if (i >= n || frame.charAt(i) != ':') {
+                return null;
+            }
+            int start = space(frame, i + 1);
+            int end = valueEnd(frame, start);
+            if (end < 0) {
+                return null;
+            }
+            if (isData) {
+                found = frame.charAt(start) == '{' ? frame.substring(start, end) : null;
+            }
+            i = end;
+        }
+    }
+
+    /** The index after the string starting at {@code i}; -1 when it holds an escape or does not end. */
+    private static int stringEnd(String s, int i) {
+        for (int j = i + 1, n = s.length(); j < n; j++) {
+            char c = s.charAt(j);
+            if (c == '"') {
+                return j + 1;
+            }
+            if (c == '\\') {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The index after the value starting at {@code i}; -1 when a line break lies between its tokens (strict
+     * JSON has none inside strings) or the frame ends first.
+     */
+    private static int valueEnd(String s, int i) {
+        int n = s.length();
+        if (i >= n) {
+            return -1;
+        }
+        int depth = 0;
+        boolean inString = false;
+        for (int j = i; j < n; j++) {
+            char c = s.charAt(j);
+            if (inString) {
+                if (c == '\\') {
+                    j++;
+                } else if (c == '"') {
+                    inString = false;
+                    if (depth == 0) {
+                        return j + 1;
+                    }
+                }
+                continue;
+            }
+            switch (c) {
+                case '"' -> inString = true;
+                case '{', '[' -> depth++;
+                case '}', ']' -> {
+                    if (depth == 0) {
+                        return j; // the end of a scalar, at its container's close
+                    }
+                    if (--depth == 0) {
+                        return j + 1;
+                    }
+                }
+                case ',', ' ', '\t' -> {
+                    if (depth == 0) {
+                        return j;
+                    }
+                }
+                case '\n', '\r' -> {
+                    return -1;
+                }
+                default -> { }
+            }
+        }
+        return depth == 0 && !inString ? n : -1;
+    }
+
+    private static int space(String s, int i) {
+        int n = s.length();
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                break;
+            }
+            i++;
+        }
+        return i;
+    }
+}
