@@ -38,6 +38,10 @@ final class RecordFile implements AutoCloseable {
     private long bufferStart;
     /** Bytes of lines appended, in all: the file's true length once flushed. */
     private long length;
+    /** {@link #length} when the buffer was last written: a flush with nothing new writes nothing. */
+    private long writtenLength;
+    /** Writes to the file so far (for tests). */
+    private long writes;
 
     /** A new file at {@code path} (which must not exist), written directly where the file system allows. */
     RecordFile(Path path) throws IOException {
@@ -102,9 +106,18 @@ final class RecordFile implements AutoCloseable {
         }
     }
 
-    /** Writes everything appended, so that the file holds every line so far and nothing else. */
+    /** Writes to the file so far (for tests). */
+    long writes() {
+        return writes;
+    }
+
+    /**
+     * Writes everything appended, so that the file holds every line so far and nothing else. Without new
+     * lines since the last write it does nothing (a direct file's partial last block stays in the buffer,
+     * already in the file).
+     */
     void flush() throws IOException {
-        if (buffer.position() > 0) {
+        if (length > writtenLength) {
             write(true);
         }
     }
@@ -144,6 +157,8 @@ final class RecordFile implements AutoCloseable {
         buffer.limit(end).position(whole);
         buffer.compact();
         bufferStart += whole;
+        writtenLength = length;
+        writes++;
     }
 
     private void writeFully(int from, int to) throws IOException {

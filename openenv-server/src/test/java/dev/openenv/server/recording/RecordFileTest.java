@@ -61,6 +61,25 @@ class RecordFileTest {
         assertThat(Files.readString(path)).startsWith("{}\n{\"x\":\"").endsWith("\"}\n");
     }
 
+    @ParameterizedTest
+    @CsvSource({"true", "false"})
+    void aFlushWithNothingNewWritesNothing(boolean direct) throws Exception {
+        Path path = dir.resolve("idle-" + direct + ".jsonl");
+        try (var file = new RecordFile(path, direct)) {
+            file.flush();
+            assertThat(file.writes()).as("nothing appended yet").isZero();
+            file.append("{\"a\":1}\n".getBytes(StandardCharsets.UTF_8));
+            file.flush();
+            file.flush();
+            file.flush();
+            assertThat(file.writes()).as("an idle recorder flushes every 200 ms; only new lines are written").isEqualTo(1);
+            file.append("{\"b\":2}\n".getBytes(StandardCharsets.UTF_8));
+            file.flush();
+            assertThat(file.writes()).isEqualTo(2);
+        }
+        assertThat(Files.readString(path)).isEqualTo("{\"a\":1}\n{\"b\":2}\n");
+    }
+
     @Test
     void refusesToTakeOverAnExistingFile() throws Exception {
         Path path = Files.writeString(dir.resolve("taken.jsonl"), "keep me\n");
