@@ -26,6 +26,7 @@ class RecordingTest {
     void everyResetAndStepIsRecordedWithIdsAndTheFilesRotate() throws Exception {
         var type = dev.openenv.core.EnvironmentType.of("connect4", ConnectFourEnvironment.Drop.class,
                 ConnectFourEnvironment.Board.class, ConnectFourEnvironment.GameState.class);
+        List<JsonNode> answers = new ArrayList<>();
         EnvServer server = EnvServer.builder(ConnectFourEnvironment::new).types(type)
                 .config(LocalServers.local().withMaxConcurrentEnvs(4)).record(dir, 4096).start();
         try (server) {
@@ -35,7 +36,7 @@ class RecordingTest {
                     ws.next();
                     for (int column : new int[] {3, 3, 2}) {
                         ws.sendText("{\"type\":\"step\",\"data\":{\"column\":" + column + "}}");
-                        ws.next();
+                        answers.add(WireCodec.standard().parse(ws.next().text()).path("data"));
                     }
                 }
             }
@@ -74,6 +75,14 @@ class RecordingTest {
         assertThat(step.has("reward") && step.has("done") && step.path("duration_ms").isNumber()).isTrue();
         assertThat(lines.get(3).path("step").asInt()).isEqualTo(3);
         assertThat(lines.get(4).path("episode_id").asString()).isEqualTo("ws-1");
+        List<JsonNode> wsSteps = lines.subList(0, 12).stream().filter(l -> l.path("type").asString().equals("step")).toList();
+        assertThat(wsSteps).hasSize(answers.size());
+        for (int i = 0; i < answers.size(); i++) { // copied from the answers' text: the same observation, reward, done
+            assertThat(wsSteps.get(i).path("observation")).isEqualTo(answers.get(i).path("observation"));
+            assertThat(wsSteps.get(i).path("reward")).isEqualTo(answers.get(i).path("reward"));
+            assertThat(wsSteps.get(i).path("done")).isEqualTo(answers.get(i).path("done"));
+            assertThat(wsSteps.get(i).path("metadata").isObject()).isTrue();
+        }
         JsonNode httpStep = lines.getLast();
         assertThat(httpStep.path("session_id").asString()).isEqualTo("default");
         assertThat(httpStep.path("episode_id").asString()).isNotBlank();

@@ -59,7 +59,7 @@ public class DispatchBenchmark {
         Action action = runner.decodeAction(data);
         ObjectNode frame = codec.object(java.util.Map.of());
         frame.put("type", "observation");
-        frame.set("data", session.await(env -> runner.step("bench", env, action, data, null, null), null));
+        frame.set("data", session.await(env -> runner.step("bench", env, action, data, null, null).envelope(), null));
         return codec.writeBytes(frame);
     }
 

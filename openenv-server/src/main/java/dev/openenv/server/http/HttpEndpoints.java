@@ -118,7 +118,7 @@ public final class HttpEndpoints {
             Action action = runner.decodeAction(body.action());
             Session session = session(req.headers().first(SESSION_HEADER).orElse(null));
             Duration budget = body.timeout() != null ? body.timeout() : defaultStepTimeout;
-            JsonNode out = withTopLevelMetadata(await(session, env -> runner.step(session.id(), env, action, body.action(), null, budget), budget));
+            JsonNode out = withTopLevelMetadata(await(session, env -> runner.step(session.id(), env, action, body.action(), null, budget).envelope(), budget));
             res.header(SESSION_HEADER, session.id());
             json(res, 200, codec.writeBytes(out));
         });

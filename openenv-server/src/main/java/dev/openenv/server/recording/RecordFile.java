@@ -92,14 +92,20 @@ final class RecordFile implements AutoCloseable {
 
     /** Appends {@code bytes} (whole lines), writing what has gathered when the buffer is full. */
     void append(byte[] bytes) throws IOException {
-        int off = 0;
-        while (off < bytes.length) {
+        append(bytes, 0, bytes.length);
+    }
+
+    /** Appends {@code count} bytes of {@code bytes} from {@code offset} (whole lines). */
+    void append(byte[] bytes, int offset, int count) throws IOException {
+        int off = offset;
+        int end = offset + count;
+        while (off < end) {
             int room = BUFFER - buffer.position();
             if (room == 0) {
                 write(false);
                 continue;
             }
-            int n = Math.min(room, bytes.length - off);
+            int n = Math.min(room, end - off);
             buffer.put(bytes, off, n);
             off += n;
             length += n;

@@ -9,14 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,29 +24,39 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Records every episode a server plays as JSON Lines: one line per reset and per step, with the session
  * and episode ids, the reset request or the action, the observation, reward, done, metadata, how long the
- * environment took and when. Each line is written as text on the step's own thread, while what it holds
- * is still in that core's cache, and handed to a bounded queue ({@value #QUEUE} lines) without waking
- * anyone; one writer thread, waking every {@value #WAKE_MS} ms (a wake-up costs this project's VMs
- * ~35 µs: every 2 ms that was 0.3 µs per step at N = 64), encodes what has come into its
- * {@link RecordFile}, which reaches the disk at least every 200 ms,
- * bypassing the page cache where it can; past the size limit it starts a new file
- * ({@code episodes-<start>-<n>.jsonl}). When the writer falls that far behind, lines are dropped and
- * counted (logged), never waited for.
+ * environment took and when. Each line is made as text on the step's own thread, while what it holds is
+ * still in that core's cache, and copied at once, under a lock held for that copy only, onto the end of
+ * one shared staging array; one writer thread wakes every {@value #WAKE_MS} ms (a wake-up costs this
+ * project's VMs ~35 µs: every 2 ms that was 0.3 µs per step at N = 64), takes the whole array (another
+ * takes its place) and copies it into its {@link RecordFile}, which reaches the disk at least every
+ * 200 ms, bypassing the page cache where it can; past the size limit it starts a new file
+ * ({@code episodes-<start>-<n>.jsonl}). The staging array grows while the writer is behind, up to
+ * {@value #STAGE_MAX} bytes; past that, lines are dropped and counted (logged), never waited for.
  *
- * <p>Why the line is made on the step's thread: when the writer built the lines from the step's objects
- * (the action tree, the envelope's nodes), it spent 1.5–2 µs per line in the server, three times what the
- * same work took in isolation; a profile showed it waiting on memory (the queue's nodes, the trees) made
- * by other threads up to 20 ms before (its wake-up period then). Building the line where its parts are hot costs the
- * step a fraction of that, and the writer then reads one contiguous string per line (BENCHMARKS.md).
+ * <p>A step that came in a WebSocket frame is answered in one: its line is begun on the step's thread and
+ * finished with the observation, reward, done and metadata copied from that answer's text
+ * ({@link Line#finish}), so the observation is serialized once, by the transport.
  *
- * <p>States: RECORDING (from construction) → CLOSED ({@link #close()}: the queue is drained, the file
+ * <p>Why this shape (measured, BENCHMARKS.md, recording): when the writer built the lines from the step's
+ * objects it spent 1.5–2 µs per line, waiting on memory other threads had made up to 20 ms before; when
+ * it read one string per line from a queue, still 0.3–0.5 µs (the queue's nodes and the strings, cold by
+ * then). Copying a line where it was made costs the step ~0.05 µs, and the writer then copies one
+ * contiguous array per wake-up.
+ *
+ * <p>States: RECORDING (from construction) → CLOSED ({@link #close()}: what is staged is written, the file
  * flushed and closed; later lines are dropped).
  */
 public final class Recorder implements AutoCloseable {
-    static final int QUEUE = 65_536;
+    /** The staging array's first size, and the size it goes back to after a burst. */
+    static final int STAGE = 2 << 20;
+    /** The most the staging array may hold: lines beyond it, while the writer is behind, are dropped. */
+    static final int STAGE_MAX = 64 << 20;
     static final long WAKE_MS = 20;
     /** How long a line may wait in the writer's buffer before it is in the file. */
     static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** How an answer to a step starts on {@code /ws}, up to its envelope's members (ServerMessage.Observation). */
+    private static final String ANSWER_HEAD = "{\"type\":\"observation\",\"data\":{\"observation\":";
+    private static final int ENVELOPE_MEMBERS = ANSWER_HEAD.length() - "\"observation\":".length();
     private static final System.Logger LOG = System.getLogger(Recorder.class.getName());
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC);
 
@@ -68,13 +78,64 @@ public final class Recorder implements AutoCloseable {
     /** The ISO-8601 text of one millisecond; many lines share one, so the last is kept (racy and benign). */
     private record Stamp(long millis, String text) {}
 
+    /**
+     * A step's line, begun (what happened, when, to whom, the action) and waiting for the answer's text.
+     * {@link #finish} it exactly once; a line never finished is never written.
+     */
+    public final class Line {
+        private final StringBuilder text;
+        private final ObjectNode envelope;
+        private final long nanos;
+        private boolean finished;
+
+        private Line(StringBuilder text, ObjectNode envelope, long nanos) {
+            this.text = text;
+            this.envelope = envelope;
+            this.nanos = nanos;
+        }
+
+        /**
+         * Finishes and records the line. {@code answer} is the text of the {@code /ws} frame that carried the
+         * envelope, as sent; the line copies the envelope's members from it. Null, or a frame of another
+         * shape: the envelope is serialized instead.
+         */
+        public void finish(String answer) {
+            if (finished) {
+                throw new IllegalStateException("a record line is finished once");
+            }
+            finished = true;
+            JsonNode metadata = envelope.get("metadata");
+            if (answer != null && answer.startsWith(ANSWER_HEAD) && answer.endsWith("}}") && copyable(envelope, metadata)) {
+                text.append(',').append(answer, ENVELOPE_MEMBERS, answer.length() - 2);
+                if (metadata == null) {
+                    text.append(",\"metadata\":{}");
+                }
+            } else {
+                envelopeMembers(text, codec.write(envelope.get("observation")), envelope);
+            }
+            text.append(",\"duration_ms\":");
+            millis(text, nanos);
+            stage(text.append("}\n").toString());
+        }
+    }
+
+    /**
+     * Whether the envelope's text, copied, reads as the line's members would be serialized: observation,
+     * a finite double or null reward, done, and non-empty metadata or none, in that order, nothing else
+     * (what {@code WireCodec.envelope} makes).
+     */
+    private static boolean copyable(ObjectNode envelope, JsonNode metadata) {
+        JsonNode reward = envelope.get("reward");
+        JsonNode done = envelope.get("done");
+        return envelope.size() == (metadata == null ? 3 : 4)
+                && reward != null && (reward.isNull() || reward.isDouble() && Double.isFinite(reward.doubleValue()))
+                && done != null && done.isBoolean()
+                && (metadata == null || metadata.isObject() && !metadata.isEmpty());
+    }
+
     private final Path dir;
     private final long maxFileBytes;
     private final WireCodec codec = WireCodec.standard();
-    // No blocking queue: signalling the writer on every line costs a futex wake-up per step (measured:
-    // -30 % steps/s at N = 64). The writer wakes on its own every WAKE_MS and drains what has come.
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
     /** Each environment's current episode (weak: an entry goes with its session's environment). */
     private final Map<Object, Episode> episodes = Collections.synchronizedMap(new WeakHashMap<>());
     private final AtomicLong dropped = new AtomicLong();
@@ -83,8 +144,16 @@ public final class Recorder implements AutoCloseable {
     private final String prefix;
     private volatile boolean closed;
     private volatile Stamp stamp = new Stamp(-1, "");
-    private RecordFile file; // writer thread only
-    private int fileIndex;   // writer thread only
+    // No queue and no signal: signalling the writer on every line costs a futex wake-up per step (measured:
+    // -30 % steps/s at N = 64). The writer wakes on its own every WAKE_MS and takes what has come.
+    private final ReentrantLock stageLock = new ReentrantLock();
+    private byte[] staged = new byte[STAGE]; // guarded by stageLock
+    private int stagedBytes;                 // guarded by stageLock
+    private int stagedLines;                 // guarded by stageLock
+    private boolean sealed;                  // guarded by stageLock: the writer has taken its last
+    private byte[] spare = new byte[STAGE];  // writer thread only
+    private RecordFile file;                 // writer thread only
+    private int fileIndex;                   // writer thread only
 
     /** Records into {@code dir} (created if missing), starting a new file every {@code maxFileBytes}. */
     public Recorder(Path dir, long maxFileBytes) {
@@ -103,29 +172,34 @@ public final class Recorder implements AutoCloseable {
     }
 
     /**
-     * A reset of {@code env} answered: starts its episode. {@code observation} is the observation's JSON
-     * text (the transport's, reused); {@code envelope} the rest of the answer.
+     * A reset of {@code env} answered with {@code envelope}: starts its episode and records its line.
      */
-    public void reset(String sessionId, Object env, String episodeId, ResetRequest request, String observation, ObjectNode envelope, long nanos) {
+    public void reset(String sessionId, Object env, String episodeId, ResetRequest request, ObjectNode envelope, long nanos) {
         if (closed) {
             drop();
             return;
         }
         var episode = new Episode(sessionId, episodeId);
         episodes.put(env, episode);
-        offer(line("reset", episode, 0, "request", codec.write(request.toWire()), observation, envelope, nanos));
+        String input = codec.write(request.toWire());
+        StringBuilder b = head("reset", episode, 0, "request", input, 256);
+        envelopeMembers(b, codec.write(envelope.get("observation")), envelope);
+        b.append(",\"duration_ms\":");
+        millis(b, nanos);
+        stage(b.append("}\n").toString());
     }
 
     /**
-     * A step of {@code env} answered; {@code action} is the action or its JSON as the client sent it,
-     * {@code frame} the WebSocket frame it came in (null: it came another way), {@code observation} the
-     * observation's JSON text (the transport's, reused). The line takes the action's text from the frame
-     * when it can, else serializes {@code action}.
+     * A step of {@code env} answered with {@code envelope}: begins its line, to be {@linkplain Line#finish
+     * finished} with the answer's text. {@code action} is the action or its JSON as the client sent it,
+     * {@code frame} the WebSocket frame it came in (null: it came another way); the line takes the
+     * action's text from the frame when it can, else serializes {@code action}. Null when recording has
+     * stopped (the line is counted as dropped).
      */
-    public void step(String sessionId, Object env, Object action, String frame, String observation, ObjectNode envelope, long nanos) {
+    public Line step(String sessionId, Object env, Object action, String frame, ObjectNode envelope, long nanos) {
         if (closed) {
             drop();
-            return;
+            return null;
         }
         Episode episode = episodes.get(env);
         if (episode == null) { // stepped before any recorded reset (the server started recording mid-episode)
@@ -134,7 +208,9 @@ public final class Recorder implements AutoCloseable {
         }
         long step = ++episode.steps;
         String sent = frame == null ? null : FrameText.data(frame);
-        offer(line("step", episode, step, "action", sent != null ? sent : codec.write(action), observation, envelope, nanos));
+        String input = sent != null ? sent : codec.write(action);
+        int answer = frame == null ? 256 : Math.max(256, frame.length() * 2); // a guess: grown if short
+        return new Line(head("step", episode, step, "action", input, answer), envelope, nanos);
     }
 
     /** Lines dropped because the writer was behind (or closed). */
@@ -147,44 +223,54 @@ public final class Recorder implements AutoCloseable {
         return written.get();
     }
 
-    /** One line, in the order the reference's tools read best: what happened, when, to whom, then the data. */
-    private String line(String type, Episode episode, long step, String inputName, String input, String observation,
-                        ObjectNode envelope, long nanos) {
-        JsonNode reward = envelope.get("reward");
-        JsonNode done = envelope.get("done");
-        JsonNode metadata = envelope.get("metadata");
-        var b = new StringBuilder(160 + input.length() + observation.length());
-        b.append("{\"type\":\"").append(type)
+    /** A line's start, in the order the reference's tools read best: what happened, when, to whom, the input. */
+    private StringBuilder head(String type, Episode episode, long step, String inputName, String input, int rest) {
+        return new StringBuilder(120 + episode.session.length() + episode.id.length() + input.length() + rest)
+                .append("{\"type\":\"").append(type)
                 .append("\",\"time\":\"").append(time(System.currentTimeMillis()))
                 .append("\",\"session_id\":").append(episode.session)
                 .append(",\"episode_id\":").append(episode.id)
                 .append(",\"step\":").append(step)
-                .append(",\"").append(inputName).append("\":").append(input)
-                .append(",\"observation\":").append(observation)
-                .append(",\"reward\":");
+                .append(",\"").append(inputName).append("\":").append(input);
+    }
+
+    /** The envelope's members as the line holds them: observation, reward, done, metadata (always an object). */
+    private void envelopeMembers(StringBuilder b, String observation, ObjectNode envelope) {
+        JsonNode reward = envelope.get("reward");
+        JsonNode done = envelope.get("done");
+        JsonNode metadata = envelope.get("metadata");
+        b.append(",\"observation\":").append(observation).append(",\"reward\":");
         if (reward == null || !reward.isNumber() || !Double.isFinite(reward.doubleValue())) {
             b.append("null");
         } else {
             b.append(reward.doubleValue()); // as Jackson writes a double: Double.toString
         }
-        b.append(",\"done\":").append(done != null && done.asBoolean())
-                .append(",\"metadata\":");
+        b.append(",\"done\":").append(done != null && done.asBoolean()).append(",\"metadata\":");
         if (metadata == null || metadata.isNull() || metadata.isEmpty()) {
             b.append("{}");
         } else {
             b.append(codec.write(metadata));
         }
-        b.append(",\"duration_ms\":");
-        millis(b, nanos);
-        return b.append("}\n").toString();
     }
 
-    private void offer(String line) {
-        if (queued.incrementAndGet() <= QUEUE) {
-            queue.offer(line);
-            return;
+    /** Copies a whole line onto the staging array, growing it while the writer is behind; drops it past the limit. */
+    private void stage(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        stageLock.lock();
+        try {
+            int need = stagedBytes + bytes.length;
+            if (!sealed && need > staged.length && need <= STAGE_MAX) {
+                staged = Arrays.copyOf(staged, (int) Math.min(STAGE_MAX, Math.max(need, 2L * staged.length)));
+            }
+            if (!sealed && need <= staged.length) {
+                System.arraycopy(bytes, 0, staged, stagedBytes, bytes.length);
+                stagedBytes = need;
+                stagedLines++;
+                return;
+            }
+        } finally {
+            stageLock.unlock();
         }
-        queued.decrementAndGet();
         drop();
     }
 
@@ -224,39 +310,78 @@ public final class Recorder implements AutoCloseable {
             long flushed = System.nanoTime();
             while (true) {
                 boolean stopping = closed;
-                int n = 0;
-                for (String line; (line = queue.poll()) != null; n++) {
-                    write(line);
-                }
-                if (n > 0) {
-                    queued.addAndGet(-n); // once per batch: the steps' threads increment this one
-                    written.addAndGet(n);
-                }
+                write(stopping);
                 long now = System.nanoTime();
                 if (file != null && (stopping || now - flushed >= FLUSH_NANOS)) {
                     file.flush();
                     flushed = now;
                 }
-                if (stopping && n == 0) {
+                if (stopping) {
                     break;
                 }
-                if (!stopping) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WAKE_MS));
-                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WAKE_MS));
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "recording stopped: " + e.getMessage(), e);
             closed = true;
+            seal();
         } finally {
             closeFile();
         }
     }
 
-    private void write(String line) throws IOException {
-        if (file == null || file.length() > maxFileBytes) {
-            rotate();
+    /** Takes what is staged ({@code last}: for good, later lines are dropped) and writes it, line by line across files. */
+    private void write(boolean last) throws IOException {
+        byte[] taken;
+        int bytes;
+        int lines;
+        stageLock.lock();
+        try {
+            sealed |= last;
+            taken = staged;
+            bytes = stagedBytes;
+            lines = stagedLines;
+            staged = spare;
+            stagedBytes = 0;
+            stagedLines = 0;
+        } finally {
+            stageLock.unlock();
         }
-        file.append(line.getBytes(StandardCharsets.UTF_8));
+        // After a burst grew the array, a small one takes its place again once the burst is written.
+        spare = taken.length > STAGE && bytes < STAGE / 2 ? new byte[STAGE] : taken;
+        int off = 0;
+        while (off < bytes) {
+            if (file == null || file.length() > maxFileBytes) {
+                rotate();
+            }
+            // Whole lines while the file is within its limit: up to the end of the line that crosses it.
+            long room = maxFileBytes - file.length();
+            int end = room >= bytes - off ? bytes : lineEnd(taken, off + (int) room, bytes);
+            file.append(taken, off, end - off);
+            off = end;
+        }
+        if (lines > 0) {
+            written.addAndGet(lines);
+        }
+    }
+
+    /** Just past the first line break at or after {@code from} (or {@code limit}). */
+    private static int lineEnd(byte[] bytes, int from, int limit) {
+        for (int i = from; i < limit; i++) {
+            if (bytes[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return limit;
+    }
+
+    private void seal() {
+        stageLock.lock();
+        try {
+            sealed = true;
+        } finally {
+            stageLock.unlock();
+        }
     }
 
     private void rotate() throws IOException {

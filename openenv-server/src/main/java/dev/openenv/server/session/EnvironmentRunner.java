@@ -87,7 +87,7 @@ public final class EnvironmentRunner {
         ObjectNode envelope = codec.envelope(rendered(env, result));
         if (recorder != null) {
             String episodeId = request.episodeId() != null ? request.episodeId() : codec.toTree(env.state()).path("episode_id").asString(null);
-            recorder.reset(sessionId, env, episodeId, request, serializedObservation(envelope), envelope, took);
+            recorder.reset(sessionId, env, episodeId, request, envelope, took);
         }
         metrics.resetTook(System.nanoTime() - started);
         return envelope;
@@ -126,33 +126,48 @@ public final class EnvironmentRunner {
     }
 
     /**
+     * A step's answer: the envelope, and the step's record line (null: not recording, or already
+     * recorded) waiting for the envelope's text as the transport sends it.
+     */
+    public record Stepped(ObjectNode envelope, Recorder.Line record) {
+        /**
+         * Records the step, copying the envelope's members from {@code answer}, the text of the WebSocket
+         * frame that carried it (null: serialized instead). Call it once the answer is written, or failed to be.
+         */
+        public void sent(String answer) {
+            if (record != null) {
+                record.finish(answer);
+            }
+        }
+    }
+
+    /**
      * One step within {@code budget} ({@code null}: none). {@code sent} is the action's JSON as the client
-     * sent it (decoded into {@code action}) and {@code frame} the WebSocket frame that carried it (null: it
-     * came over HTTP); the recorder writes the action's text from the frame, or {@code sent}.
+     * sent it (decoded into {@code action}) and {@code frame} the WebSocket frame that carried it; the
+     * recorder writes the action's text from the frame, or {@code sent}. A step that came in a frame is
+     * answered in one: its record line waits for that answer ({@link Stepped#sent}); one that came over HTTP
+     * ({@code frame} null) is recorded here, its observation serialized for the line (the transport
+     * serializes it again: putting the line's text back into the envelope as a raw value, to write the
+     * observation once, made the transport's serialization ~2 µs per step slower, openenv-bench/NOTES.md).
      *
      * @throws TimeBudget.Exceeded when the budget ran out (the environment was interrupted)
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public ObjectNode step(String sessionId, Environment env, Action action, JsonNode sent, String frame, Duration budget) throws Exception {
+    public Stepped step(String sessionId, Environment env, Action action, JsonNode sent, String frame, Duration budget) throws Exception {
         long started = System.nanoTime();
         StepResult<?> result = TimeBudget.call(budget, () -> budget == null ? env.step(action) : env.step(action, budget));
         long took = System.nanoTime() - started;
         ObjectNode envelope = codec.envelope(rendered(env, result));
+        Recorder.Line line = null;
         if (recorder != null) {
-            recorder.step(sessionId, env, sent != null ? sent : action, frame, serializedObservation(envelope), envelope, took);
+            line = recorder.step(sessionId, env, sent != null ? sent : action, frame, envelope, took);
+            if (frame == null && line != null) {
+                line.finish(null);
+                line = null;
+            }
         }
         metrics.stepTook(System.nanoTime() - started);
-        return envelope;
-    }
-
-    /**
-     * The envelope's observation as JSON text, for the recorder. The transport serializes the envelope
-     * again: putting this text back into the envelope as a raw value (to write the observation once) made
-     * the transport's serialization ~2 µs per step slower pinned at N = 64 than writing the observation
-     * twice (0.3-0.5 µs), measured side by side (openenv-bench/NOTES.md, recording).
-     */
-    private String serializedObservation(ObjectNode envelope) {
-        return codec.write(envelope.get("observation"));
+        return new Stepped(envelope, line);
     }
 
     public JsonNode state(Environment<?, ?, ?> env) {

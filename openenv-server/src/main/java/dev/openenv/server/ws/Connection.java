@@ -171,7 +171,7 @@ public final class Connection implements WsListener {
         answering = true;
         try {
             switch (dialect.answer(session, message)) {
-                case Dialect.Reply.Send send -> send(ws, send.frame());
+                case Dialect.Reply.Send send -> send(ws, send);
                 case Dialect.Reply.Silence silence -> { }
                 case Dialect.Reply.Hangup hangup -> {
                     // An own session ends (its slot is free) before the close frame goes out: a client that waits
@@ -398,8 +398,25 @@ public final class Connection implements WsListener {
     }
 
     private void send(WsSession ws, JsonNode frame) {
-        String text = codec.write(frame);
-        timedSend(() -> ws.send(text, true));
+        send(ws, new Dialect.Reply.Send(frame));
+    }
+
+    /** An answer: its text goes to the peer, and to whoever asked to see it (the recorder). */
+    private void send(WsSession ws, Dialect.Reply.Send send) {
+        String text = null;
+        try {
+            text = codec.write(send.frame());
+        } finally {
+            if (send.written() != null) {
+                try {
+                    send.written().accept(text);
+                } catch (RuntimeException e) { // the answer still goes out
+                    LOG.log(System.Logger.Level.WARNING, "session " + sessionId() + ": recording an answer failed: " + e, e);
+                }
+            }
+        }
+        String answer = text;
+        timedSend(() -> ws.send(answer, true));
     }
 
     /** Tells the peer of {@code failure} and closes; the caller's thread writes (see {@link #timedSend}, {@link #sendLater}). */

@@ -2,6 +2,7 @@ package dev.openenv.server.ws;
 
 import dev.openenv.core.protocol.Failure;
 import dev.openenv.server.session.Session;
+import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -12,8 +13,15 @@ public interface Dialect {
 
     /** What to do with one whole text message. */
     sealed interface Reply {
-        /** Answer with {@code frame}. */
-        record Send(JsonNode frame) implements Reply {}
+        /**
+         * Answer with {@code frame}; {@code written} (null: none) is then given the frame's text as sent, or
+         * null when it could not be written.
+         */
+        record Send(JsonNode frame, Consumer<String> written) implements Reply {
+            public Send(JsonNode frame) {
+                this(frame, null);
+            }
+        }
 
         /** Answer nothing (a notification). */
         record Silence() implements Reply {}

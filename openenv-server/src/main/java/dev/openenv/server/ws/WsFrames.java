@@ -43,7 +43,9 @@ public final class WsFrames implements Dialect {
                 }
                 case ClientMessage.Step m -> {
                     Action action = runner.decodeAction(m.action());
-                    yield send(new ServerMessage.Observation(session.await(env -> runner.step(session.id(), env, action, m.action(), text, stepTimeout), null)));
+                    EnvironmentRunner.Stepped stepped = session.await(env -> runner.step(session.id(), env, action, m.action(), text, stepTimeout), null);
+                    // The step's record line copies the envelope from the answer's text (serialized once).
+                    yield new Reply.Send(new ServerMessage.Observation(stepped.envelope()).toJson(), stepped.record() == null ? null : stepped::sent);
                 }
                 case ClientMessage.State m -> send(new ServerMessage.State(session.await(runner::state, null)));
                 case ClientMessage.Mcp m -> send(new ServerMessage.Mcp(mcp.handle(m.request(), new McpRpc.Caller(session, false))));

@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.openenv.core.ResetRequest;
 import dev.openenv.core.json.WireCodec;
+import dev.openenv.core.protocol.ServerMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,10 +40,11 @@ class RecorderTest {
         String episode = "épisode \"quoted\" \t ☃";
         try (var recorder = new Recorder(dir, 1 << 20)) {
             recorder.reset(session, env, episode, ResetRequest.seeded(7).withOptions(Map.of("level", "ü")),
-                    "{\"board\":[[0,1]],\"text\":\"ß\"}", envelope(0.0, false, null), 1_234_567);
+                    envelope("{\"board\":[[0,1]],\"text\":\"ß\"}", 0.0, false, null), 1_234_567);
             recorder.step(session, env, CODEC.parse("{\"column\":3,\"note\":\"naïve \\\"x\\\"\"}"), null,
-                    "{\"board\":[[1,1]]}", envelope(Double.NaN, false, Map.of("why", "a\nb")), 999);
-            recorder.step(session, env, Map.of("column", 4), null, "{}", envelope(-0.5, true, null), 0);
+                    envelope("{\"board\":[[1,1]]}", Double.NaN, false, Map.of("why", "a\nb")), 999).finish(null);
+            ObjectNode last = envelope("{}", -0.5, true, null);
+            recorder.step(session, env, Map.of("column", 4), null, last, 0).finish(answer(last));
         }
         List<JsonNode> lines = lines();
         assertThat(lines).hasSize(3);
@@ -75,11 +81,13 @@ class RecorderTest {
     void aStepBeforeAnyRecordedResetHasNoEpisodeIdAndLinesAfterCloseAreDropped() throws Exception {
         Object env = new Object();
         var recorder = new Recorder(dir, 1 << 20);
-        recorder.step("s", env, Map.of("column", 1), null, "{}", envelope(1.0, false, null), 10);
+        recorder.step("s", env, Map.of("column", 1), null, envelope("{}", 1.0, false, null), 10).finish(null);
+        Recorder.Line late = recorder.step("s", env, Map.of("column", 2), null, envelope("{}", 1.0, false, null), 10);
         recorder.close();
-        recorder.step("s", env, Map.of("column", 2), null, "{}", envelope(1.0, false, null), 10);
+        late.finish(null); // begun before the close, finished after: dropped, not lost silently
+        assertThat(recorder.step("s", env, Map.of("column", 3), null, envelope("{}", 1.0, false, null), 10)).isNull();
         assertThat(recorder.written()).isEqualTo(1);
-        assertThat(recorder.dropped()).isEqualTo(1);
+        assertThat(recorder.dropped()).isEqualTo(2);
         JsonNode only = lines().getFirst();
         assertThat(only.path("episode_id").isNull()).isTrue();
         assertThat(only.path("step").asInt()).isEqualTo(1);
@@ -91,20 +99,144 @@ class RecorderTest {
         String spaced = "{\"type\": \"step\", \"data\": {\"column\": 3}}";
         String broken = "{\"type\":\"step\",\"data\":{\"column\":\n4}}";
         try (var recorder = new Recorder(dir, 1 << 20)) {
-            recorder.step("s", env, CODEC.parse("{\"column\":3}"), spaced, "{}", envelope(0, false, null), 1);
-            recorder.step("s", env, CODEC.parse("{\"column\":4}"), broken, "{}", envelope(0, false, null), 1);
+            recorder.step("s", env, CODEC.parse("{\"column\":3}"), spaced, envelope("{}", 0, false, null), 1).finish(null);
+            recorder.step("s", env, CODEC.parse("{\"column\":4}"), broken, envelope("{}", 0, false, null), 1).finish(null);
         }
-        List<String> raw;
-        try (Stream<Path> files = Files.list(dir)) {
-            raw = Files.readAllLines(files.findFirst().orElseThrow());
-        }
+        List<String> raw = rawLines();
         assertThat(raw).hasSize(2);
         assertThat(raw.get(0)).as("the frame's text, spacing and all").contains("\"action\":{\"column\": 3}");
         assertThat(raw.get(1)).as("a line break in the frame: serialized instead").contains("\"action\":{\"column\":4}");
     }
 
-    private static ObjectNode envelope(double reward, boolean done, Map<String, ?> metadata) {
+    /**
+     * A step's line finished from its answer's text is, byte for byte, the line serialized from the envelope:
+     * random observations (nested, escaped, non-ASCII), rewards (tiny, huge, negative zero, non-finite,
+     * absent) and metadata (absent or not), 20 seeds.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+    void aLineCopiedFromTheAnswerIsTheLineSerializedFromTheEnvelope(long seed) throws Exception {
+        var random = new Random(seed);
+        Object env = new Object();
+        int steps = 50;
+        try (var recorder = new Recorder(dir, 1L << 30)) {
+            for (int i = 0; i < steps; i++) {
+                ObjectNode envelope = CODEC.mapper().createObjectNode();
+                envelope.set("observation", randomObject(random, 3));
+                double[] odd = {0.0, -0.0, 1e-300, -1.7976931348623157e308, 0.1 + 0.2, Double.NaN, Double.POSITIVE_INFINITY, 1e7, 1e-3, 123456789.125};
+                switch (random.nextInt(4)) {
+                    case 0 -> envelope.put("reward", odd[random.nextInt(odd.length)]);
+                    case 1 -> envelope.put("reward", random.nextGaussian() * Math.pow(10, random.nextInt(20) - 10));
+                    case 2 -> envelope.putNull("reward");
+                    default -> envelope.put("reward", Double.longBitsToDouble(random.nextLong()));
+                }
+                envelope.put("done", random.nextBoolean());
+                if (random.nextBoolean()) {
+                    envelope.set("metadata", randomObject(random, 2).put("k", "v"));
+                }
+                long nanos = random.nextLong(1_000_000_000L);
+                recorder.step("s", env, Map.of("i", i), null, envelope, nanos).finish(answer(envelope));
+                recorder.step("s", env, Map.of("i", i), null, envelope, nanos).finish(null);
+            }
+        }
+        List<String> raw = rawLines();
+        assertThat(raw).hasSize(2 * steps);
+        for (int i = 0; i < raw.size(); i += 2) {
+            String copied = raw.get(i).replaceFirst("\"time\":\"[^\"]*\",\"session_id\":\"s\",\"episode_id\":null,\"step\":\\d+", "");
+            String serialized = raw.get(i + 1).replaceFirst("\"time\":\"[^\"]*\",\"session_id\":\"s\",\"episode_id\":null,\"step\":\\d+", "");
+            assertThat(copied).as("line %d, seed %d", i, seed).isEqualTo(serialized);
+        }
+    }
+
+    /** The copy is of the answer as sent, not of the envelope: what the client got is what the file holds. */
+    @Test
+    void aStepsLineHoldsTheAnswerAsSent() throws Exception {
+        ObjectNode envelope = envelope("{\"sent\":false}", 1, false, null);
+        ObjectNode sent = envelope("{\"sent\":true}", 1, false, null);
+        try (var recorder = new Recorder(dir, 1 << 20)) {
+            recorder.step("s", new Object(), Map.of(), null, envelope, 0).finish(answer(sent));
+        }
+        assertThat(lines().getFirst().path("observation").path("sent").asBoolean()).isTrue();
+    }
+
+    /**
+     * Lines staged faster than the writer takes them (one larger than the staging array itself, and
+     * thousands of small ones) all arrive, whole and in order, in files rotated at line ends.
+     */
+    @Test
+    void everyStagedLineArrivesInOrderAcrossRotatedFilesEvenOneLargerThanTheStage() throws Exception {
+        Object env = new Object();
+        long limit = 64 * 1024;
+        String big = "x".repeat(Recorder.STAGE + 12345);
+        int small = 5_000;
+        try (var recorder = new Recorder(dir, limit)) {
+            for (int i = 0; i < small; i++) {
+                if (i == small / 2) {
+                    ObjectNode envelope = envelope("{\"big\":\"" + big + "\"}", 0, false, null);
+                    recorder.step("s", env, Map.of("i", -1), null, envelope, 0).finish(answer(envelope));
+                }
+                ObjectNode envelope = envelope("{\"i\":" + i + ",\"pad\":\"" + "é".repeat(i % 97) + "\"}", i, false, null);
+                recorder.step("s", env, Map.of("i", i), null, envelope, 0).finish(answer(envelope));
+            }
+            recorder.close();
+            assertThat(recorder.dropped()).isZero();
+            assertThat(recorder.written()).isEqualTo(small + 1);
+        }
+        List<Path> files = files();
+        assertThat(files.size()).isGreaterThan(10);
+        int expected = 0;
+        long longest = 0;
+        for (Path f : files) {
+            byte[] content = Files.readAllBytes(f);
+            assertThat(content.length).isPositive();
+            assertThat(content[content.length - 1]).as("%s ends with a whole line", f).isEqualTo((byte) '\n');
+            List<String> lines = Files.readAllLines(f);
+            long lastLine = lines.getLast().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            assertThat(content.length - lastLine).as("%s was within its limit before its last line", f).isLessThanOrEqualTo(limit);
+            for (String line : lines) {
+                JsonNode node = CODEC.parse(line);
+                int i = node.path("action").path("i").asInt();
+                longest = Math.max(longest, line.length());
+                if (i == -1) {
+                    assertThat(node.path("observation").path("big").asString()).isEqualTo(big);
+                    continue;
+                }
+                assertThat(i).isEqualTo(expected);
+                assertThat(node.path("observation").path("pad").asString()).isEqualTo("é".repeat(i % 97));
+                expected++;
+            }
+        }
+        assertThat(expected).isEqualTo(small);
+        assertThat(longest).isGreaterThan(Recorder.STAGE);
+    }
+
+    private static ObjectNode randomObject(Random random, int depth) {
+        ObjectNode node = CODEC.mapper().createObjectNode();
+        String[] texts = {"", "plain", "quote \" and \\ slash", "line\nbreak\ttab\u0001", "naïve ☃ 日本", "\uD83D\uDE00 emoji", "</script>"};
+        int members = random.nextInt(5);
+        for (int m = 0; m < members; m++) {
+            String name = texts[random.nextInt(texts.length)] + m;
+            switch (random.nextInt(depth > 0 ? 7 : 5)) {
+                case 0 -> node.put(name, random.nextInt());
+                case 1 -> node.put(name, random.nextDouble() * 1e6);
+                case 2 -> node.put(name, texts[random.nextInt(texts.length)]);
+                case 3 -> node.put(name, random.nextBoolean());
+                case 4 -> node.putNull(name);
+                case 5 -> node.set(name, randomObject(random, depth - 1));
+                default -> node.putArray(name).add(random.nextLong()).add(randomObject(random, depth - 1)).add("x");
+            }
+        }
+        return node;
+    }
+
+    /** The text of the /ws answer carrying {@code envelope}, as the server writes it. */
+    private static String answer(ObjectNode envelope) {
+        return CODEC.write(new ServerMessage.Observation(envelope).toJson());
+    }
+
+    private static ObjectNode envelope(String observation, double reward, boolean done, Map<String, ?> metadata) {
         ObjectNode envelope = CODEC.mapper().createObjectNode();
+        envelope.set("observation", CODEC.parse(observation));
         envelope.put("reward", reward);
         envelope.put("done", done);
         if (metadata != null) {
@@ -115,13 +247,29 @@ class RecorderTest {
 
     private List<JsonNode> lines() throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.sorted().toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    out.add(CODEC.parse(line));
-                }
-            }
+        for (String line : rawLines()) {
+            out.add(CODEC.parse(line));
         }
         return out;
+    }
+
+    private List<String> rawLines() throws Exception {
+        List<String> out = new ArrayList<>();
+        for (Path f : files()) {
+            out.addAll(Files.readAllLines(f));
+        }
+        return out;
+    }
+
+    /** The record files in the order they were written ({@code episodes-<start>-<pid>-<n>.jsonl}). */
+    private List<Path> files() throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted(Comparator.comparingInt(RecorderTest::index)).toList();
+        }
+    }
+
+    private static int index(Path file) {
+        String name = file.getFileName().toString();
+        return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1, name.length() - ".jsonl".length()));
     }
 }
