@@ -4,19 +4,13 @@ import dev.openenv.core.ResetRequest;
 import dev.openenv.core.json.WireCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -25,13 +19,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Records every episode a server plays as JSON Lines: one line per reset and per step, with the session
  * and episode ids, the reset request or the action, the observation, reward, done, metadata, how long the
  * environment took and when. Each line is made as text on the step's own thread, while what it holds is
- * still in that core's cache, and copied at once, under a lock held for that copy only, onto the end of
- * one shared staging array; one writer thread wakes every {@value #WAKE_MS} ms (a wake-up costs this
- * project's VMs ~35 µs: every 2 ms that was 0.3 µs per step at N = 64), takes the whole array (another
- * takes its place) and copies it into its {@link RecordFile}, which reaches the disk at least every
- * 200 ms, bypassing the page cache where it can; past the size limit it starts a new file
- * ({@code episodes-<start>-<n>.jsonl}). The staging array grows while the writer is behind, up to
- * {@value #STAGE_MAX} bytes; past that, lines are dropped and counted (logged), never waited for.
+ * still in that core's cache, and handed to a {@link LineWriter}, which copies it at once onto its
+ * staging array and writes it to rotated files ({@code episodes-<start>-<pid>-<n>.jsonl}) off the step's
+ * path.
  *
  * <p>A step that came in a WebSocket frame is answered in one: its line is begun on the step's thread and
  * finished with the observation, reward, done and metadata copied from that answer's text
@@ -47,13 +37,6 @@ import tools.jackson.databind.node.ObjectNode;
  * flushed and closed; later lines are dropped).
  */
 public final class Recorder implements AutoCloseable {
-    /** The staging array's first size, and the size it goes back to after a burst. */
-    static final int STAGE = 2 << 20;
-    /** The most the staging array may hold: lines beyond it, while the writer is behind, are dropped. */
-    static final int STAGE_MAX = 64 << 20;
-    static final long WAKE_MS = 20;
-    /** How long a line may wait in the writer's buffer before it is in the file. */
-    static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** How an answer to a step starts on {@code /ws}, up to its envelope's members (ServerMessage.Observation). */
     private static final String ANSWER_HEAD = "{\"type\":\"observation\",\"data\":{\"observation\":";
     private static final int ENVELOPE_MEMBERS = ANSWER_HEAD.length() - "\"observation\":".length();
@@ -115,7 +98,7 @@ public final class Recorder implements AutoCloseable {
             }
             text.append(",\"duration_ms\":");
             millis(text, nanos);
-            stage(text.append("}\n").toString());
+            lines.add(text.append("}\n").toString());
         }
     }
 
@@ -133,50 +116,33 @@ public final class Recorder implements AutoCloseable {
                 && (metadata == null || metadata.isObject() && !metadata.isEmpty());
     }
 
-    private final Path dir;
-    private final long maxFileBytes;
+    private final LineWriter lines;
     private final WireCodec codec = WireCodec.standard();
     /** Each environment's current episode (weak: an entry goes with its session's environment). */
     private final Map<Object, Episode> episodes = Collections.synchronizedMap(new WeakHashMap<>());
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
-    private final Thread writer;
-    private final String prefix;
-    private volatile boolean closed;
     private volatile Stamp stamp = new Stamp(-1, "");
-    // No queue and no signal: signalling the writer on every line costs a futex wake-up per step (measured:
-    // -30 % steps/s at N = 64). The writer wakes on its own every WAKE_MS and takes what has come.
-    private final ReentrantLock stageLock = new ReentrantLock();
-    private byte[] staged = new byte[STAGE]; // guarded by stageLock
-    private int stagedBytes;                 // guarded by stageLock
-    private int stagedLines;                 // guarded by stageLock
-    private boolean sealed;                  // guarded by stageLock: the writer has taken its last
-    private byte[] spare = new byte[STAGE];  // writer thread only
-    private RecordFile file;                 // writer thread only
-    private int fileIndex;                   // writer thread only
 
     /** Records into {@code dir} (created if missing), starting a new file every {@code maxFileBytes}. */
     public Recorder(Path dir, long maxFileBytes) {
         if (maxFileBytes < 1024) {
             throw new IllegalArgumentException("a record file must be allowed at least 1 KiB, got " + maxFileBytes);
         }
+        Path created;
         try {
-            this.dir = Files.createDirectories(dir);
+            created = Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the record directory " + dir + ": " + e.getMessage(), e);
         }
-        this.maxFileBytes = maxFileBytes;
-        this.prefix = "episodes-" + FILE_TIME.format(Instant.now()) + "-" + ProcessHandle.current().pid();
-        this.writer = Thread.ofPlatform().daemon().name("openenv-recorder").start(this::drain);
-        LOG.log(System.Logger.Level.INFO, "recording episodes to {0} (files of at most {1} bytes)", this.dir, maxFileBytes);
+        this.lines = new LineWriter(created, "episodes-" + FILE_TIME.format(Instant.now()) + "-" + ProcessHandle.current().pid(), maxFileBytes);
+        LOG.log(System.Logger.Level.INFO, "recording episodes to {0} (files of at most {1} bytes)", created, maxFileBytes);
     }
 
     /**
      * A reset of {@code env} answered with {@code envelope}: starts its episode and records its line.
      */
     public void reset(String sessionId, Object env, String episodeId, ResetRequest request, ObjectNode envelope, long nanos) {
-        if (closed) {
-            drop();
+        if (lines.closed()) {
+            lines.drop();
             return;
         }
         var episode = new Episode(sessionId, episodeId);
@@ -186,7 +152,7 @@ public final class Recorder implements AutoCloseable {
         envelopeMembers(b, codec.write(envelope.get("observation")), envelope);
         b.append(",\"duration_ms\":");
         millis(b, nanos);
-        stage(b.append("}\n").toString());
+        lines.add(b.append("}\n").toString());
     }
 
     /**
@@ -197,8 +163,8 @@ public final class Recorder implements AutoCloseable {
      * stopped (the line is counted as dropped).
      */
     public Line step(String sessionId, Object env, Object action, String frame, ObjectNode envelope, long nanos) {
-        if (closed) {
-            drop();
+        if (lines.closed()) {
+            lines.drop();
             return null;
         }
         Episode episode = episodes.get(env);
@@ -215,12 +181,12 @@ public final class Recorder implements AutoCloseable {
 
     /** Lines dropped because the writer was behind (or closed). */
     public long dropped() {
-        return dropped.get();
+        return lines.dropped();
     }
 
     /** Lines written so far. */
     public long written() {
-        return written.get();
+        return lines.written();
     }
 
     /** A line's start, in the order the reference's tools read best: what happened, when, to whom, the input. */
@@ -253,34 +219,6 @@ public final class Recorder implements AutoCloseable {
         }
     }
 
-    /** Copies a whole line onto the staging array, growing it while the writer is behind; drops it past the limit. */
-    private void stage(String line) {
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        stageLock.lock();
-        try {
-            int need = stagedBytes + bytes.length;
-            if (!sealed && need > staged.length && need <= STAGE_MAX) {
-                staged = Arrays.copyOf(staged, (int) Math.min(STAGE_MAX, Math.max(need, 2L * staged.length)));
-            }
-            if (!sealed && need <= staged.length) {
-                System.arraycopy(bytes, 0, staged, stagedBytes, bytes.length);
-                stagedBytes = need;
-                stagedLines++;
-                return;
-            }
-        } finally {
-            stageLock.unlock();
-        }
-        drop();
-    }
-
-    private void drop() {
-        long n = dropped.incrementAndGet();
-        if (n == 1 || n % 10_000 == 0) {
-            LOG.log(System.Logger.Level.WARNING, "recorder behind or closed: {0} line(s) dropped so far", n);
-        }
-    }
-
     /** ISO-8601 of {@code millis}. */
     private String time(long millis) {
         Stamp s = stamp;
@@ -305,112 +243,9 @@ public final class Recorder implements AutoCloseable {
         return b.append('"').toString();
     }
 
-    private void drain() {
-        try {
-            long flushed = System.nanoTime();
-            while (true) {
-                boolean stopping = closed;
-                write(stopping);
-                long now = System.nanoTime();
-                if (file != null && (stopping || now - flushed >= FLUSH_NANOS)) {
-                    file.flush();
-                    flushed = now;
-                }
-                if (stopping) {
-                    break;
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WAKE_MS));
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "recording stopped: " + e.getMessage(), e);
-            closed = true;
-            seal();
-        } finally {
-            closeFile();
-        }
-    }
-
-    /** Takes what is staged ({@code last}: for good, later lines are dropped) and writes it, line by line across files. */
-    private void write(boolean last) throws IOException {
-        byte[] taken;
-        int bytes;
-        int lines;
-        stageLock.lock();
-        try {
-            sealed |= last;
-            taken = staged;
-            bytes = stagedBytes;
-            lines = stagedLines;
-            staged = spare;
-            stagedBytes = 0;
-            stagedLines = 0;
-        } finally {
-            stageLock.unlock();
-        }
-        // After a burst grew the array, a small one takes its place again once the burst is written.
-        spare = taken.length > STAGE && bytes < STAGE / 2 ? new byte[STAGE] : taken;
-        int off = 0;
-        while (off < bytes) {
-            if (file == null || file.length() > maxFileBytes) {
-                rotate();
-            }
-            // Whole lines while the file is within its limit: up to the end of the line that crosses it.
-            long room = maxFileBytes - file.length();
-            int end = room >= bytes - off ? bytes : lineEnd(taken, off + (int) room, bytes);
-            file.append(taken, off, end - off);
-            off = end;
-        }
-        if (lines > 0) {
-            written.addAndGet(lines);
-        }
-    }
-
-    /** Just past the first line break at or after {@code from} (or {@code limit}). */
-    private static int lineEnd(byte[] bytes, int from, int limit) {
-        for (int i = from; i < limit; i++) {
-            if (bytes[i] == '\n') {
-                return i + 1;
-            }
-        }
-        return limit;
-    }
-
-    private void seal() {
-        stageLock.lock();
-        try {
-            sealed = true;
-        } finally {
-            stageLock.unlock();
-        }
-    }
-
-    private void rotate() throws IOException {
-        closeFile();
-        file = new RecordFile(dir.resolve(prefix + "-" + (fileIndex++) + ".jsonl"));
-    }
-
-    private void closeFile() {
-        if (file != null) {
-            try {
-                file.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "closing a record file failed: " + e.getMessage(), e);
-            }
-            file = null;
-        }
-    }
-
-    /** Writes what is queued, closes the file. Idempotent. */
+    /** Writes what is staged, closes the file. Idempotent. */
     @Override
     public void close() {
-        closed = true;
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (dropped.get() > 0) {
-            LOG.log(System.Logger.Level.WARNING, "recording closed; {0} line(s) were dropped", dropped.get());
-        }
+        lines.close();
     }
 }

@@ -167,7 +167,7 @@ class RecorderTest {
     void everyStagedLineArrivesInOrderAcrossRotatedFilesEvenOneLargerThanTheStage() throws Exception {
         Object env = new Object();
         long limit = 64 * 1024;
-        String big = "x".repeat(Recorder.STAGE + 12345);
+        String big = "x".repeat(LineWriter.STAGE + 12345);
         int small = 5_000;
         try (var recorder = new Recorder(dir, limit)) {
             for (int i = 0; i < small; i++) {
@@ -207,7 +207,7 @@ class RecorderTest {
             }
         }
         assertThat(expected).isEqualTo(small);
-        assertThat(longest).isGreaterThan(Recorder.STAGE);
+        assertThat(longest).isGreaterThan(LineWriter.STAGE);
     }
 
     private static ObjectNode randomObject(Random random, int depth) {
