@@ -11,7 +11,6 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
-import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.JsonNode;
 
@@ -31,9 +30,9 @@ import tools.jackson.databind.JsonNode;
  * never costs the session, and the silence clock restarts when the answer has been sent.
  *
  * <p>Bounds: a message is at most {@code maxMessageBytes} (UTF-8) however many fragments carry it; past
- * that the connection is closed with 1009 and its partial message dropped. No timer thread ever writes:
- * pings, refusals and closes started by a timer go to a per-connection writer (a virtual thread, started
- * on demand), and a send, by any thread, that has not finished within the heartbeat's send timeout drops
+ * that the connection is closed with 1009 and its partial message dropped ({@link Fragments}). No timer
+ * thread ever writes: pings, refusals and closes started by a timer go to a per-connection writer
+ * ({@link Sends}), and a send, by any thread, that has not finished within the heartbeat's send timeout drops
  * the peer: its session ends at once (freeing the slot) and its socket is closed under the stuck write.
  */
 public final class Connection implements WsListener {
@@ -53,17 +52,10 @@ public final class Connection implements WsListener {
     private final Heartbeat heartbeat;
     private final Dialect dialect;
     private final WireCodec codec;
-    private final int maxMessageBytes;
     private final ServerMetrics metrics;
-    private StringBuilder partial = new StringBuilder(); // reader thread only
-    private long partialBytes; // reader thread only
+    private final Fragments fragments; // reader thread only
+    private final Sends sends;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private final ArrayDeque<Runnable> outbox = new ArrayDeque<>(); // guarded by itself
-    private boolean draining; // guarded by outbox
-    /** When the reader's send in progress began (0: none); a stuck one is the peer not reading. */
-    private volatile long readerSendSince;
-    /** When the writer's send in progress began (0: none). */
-    private volatile long writerSendSince;
     private volatile Binding binding;
     private volatile WsSession ws;
     private volatile Thread reader;
@@ -78,7 +70,8 @@ public final class Connection implements WsListener {
         this.heartbeat = heartbeat;
         this.dialect = dialect;
         this.codec = codec;
-        this.maxMessageBytes = maxMessageBytes;
+        this.fragments = new Fragments(maxMessageBytes);
+        this.sends = new Sends(heartbeat, this::sessionId);
     }
 
     @Override
@@ -89,11 +82,11 @@ public final class Connection implements WsListener {
             bound = bind(ws);
         } catch (ProtocolException e) {
             counted(e.failure());
-            timedSend(() -> refuse(ws, e.failure()));
+            sends.timed(() -> refuse(ws, e.failure()));
             return;
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "session -: opening a session failed", e);
-            timedSend(() -> refuse(ws, counted(new Failure.SessionFailed(String.valueOf(e.getMessage())))));
+            sends.timed(() -> refuse(ws, counted(new Failure.SessionFailed(String.valueOf(e.getMessage())))));
             return;
         }
         binding = bound;
@@ -121,7 +114,7 @@ public final class Connection implements WsListener {
         bound.session().ended().thenAccept(ending -> {
             if (ending.byServer() && !ended.get()) {
                 // Often on the reaper's thread or at shutdown: the writer tells the peer, never the caller.
-                sendLater(() -> refuse(ws, new Failure.SessionFailed(ending.reason())));
+                sends.later(() -> refuse(ws, new Failure.SessionFailed(ending.reason())));
             }
         });
         heartbeat.watch(this);
@@ -145,22 +138,19 @@ public final class Connection implements WsListener {
     public void onMessage(WsSession ws, String text, boolean last) {
         heard();
         String message;
-        if (!last || !partial.isEmpty()) {
-            // Helidon bounds each frame; the whole message is bounded here, before it is held.
-            partialBytes += utf8Length(text);
-            if (partialBytes > maxMessageBytes) {
-                tooBig(ws);
-                return;
-            }
-            partial.append(text);
-            if (!last) {
-                return;
-            }
-            message = partial.toString();
-            partial = new StringBuilder(); // a large message's buffer is not kept for the next one
-            partialBytes = 0;
+        if (last && fragments.empty()) {
+            message = text; // the common case: a whole message in one frame, not copied
         } else {
-            message = text;
+            switch (fragments.add(text, last)) {
+                case Fragments.Outcome.Whole whole -> message = whole.message();
+                case Fragments.Outcome.Partial partial -> {
+                    return;
+                }
+                case Fragments.Outcome.TooBig tooBig -> {
+                    tooBig(ws);
+                    return;
+                }
+            }
         }
         Binding bound = binding;
         if (bound == null) {
@@ -181,7 +171,7 @@ public final class Connection implements WsListener {
                     if (bound instanceof Binding.Own own) {
                         own.session().close(hangup.reason(), false);
                     }
-                    timedSend(() -> ws.close(1000, ""));
+                    sends.timed(() -> ws.close(1000, ""));
                     end(hangup.reason());
                 }
             }
@@ -225,11 +215,9 @@ public final class Connection implements WsListener {
 
     /** Closes with 1009 a connection whose message outgrew the limit, and stops reading it. */
     private void tooBig(WsSession ws) {
-        partial = new StringBuilder();
-        partialBytes = 0;
-        LOG.log(System.Logger.Level.INFO, "session " + sessionId() + ": message of more than " + maxMessageBytes
+        LOG.log(System.Logger.Level.INFO, "session " + sessionId() + ": message of more than " + fragments.maxMessageBytes()
                 + " bytes (in fragments); closing with 1009");
-        timedSend(() -> ws.close(WsCloseCodes.TOO_BIG, "Message too big")); // watched: before end()
+        sends.timed(() -> ws.close(WsCloseCodes.TOO_BIG, "Message too big")); // watched: before end()
         end("message too big");
         ws.terminate(); // throws: Helidon then closes the socket instead of reading the rest of the flood
     }
@@ -237,24 +225,6 @@ public final class Connection implements WsListener {
     private String sessionId() {
         Binding bound = binding;
         return bound == null ? "-" : bound.session().id();
-    }
-
-    private static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
     }
 
     private void heard() {
@@ -272,7 +242,7 @@ public final class Connection implements WsListener {
             end("connection lost");
             return;
         }
-        if (stuck(readerSendSince, now) || stuck(writerSendSince, now)) {
+        if (sends.stuck(now)) {
             LOG.log(System.Logger.Level.INFO, "session " + sessionId() + ": peer stopped reading (a send blocked for more than "
                     + heartbeat.sendTimeout().toMillis() + " ms); dropping it");
             end("peer stopped reading");
@@ -294,14 +264,10 @@ public final class Connection implements WsListener {
             LOG.log(System.Logger.Level.INFO, "session " + sessionId() + ": peer stopped answering pings; dropping it");
             end("peer stopped answering pings");
             drop();
-        } else if (silent >= interval && now - lastPingNanos >= interval && !writerBusy()) {
+        } else if (silent >= interval && now - lastPingNanos >= interval && !sends.writerBusy()) {
             lastPingNanos = now;
-            sendLater(() -> ws.ping(BufferData.empty()));
+            sends.later(() -> ws.ping(BufferData.empty()));
         }
-    }
-
-    private boolean stuck(long since, long now) {
-        return since != 0 && now - since > heartbeat.sendTimeout().toNanos();
     }
 
     /**
@@ -319,60 +285,6 @@ public final class Connection implements WsListener {
                 LOG.log(System.Logger.Level.DEBUG, "closing a dropped connection failed", e);
             }
         });
-    }
-
-    private boolean writerBusy() {
-        synchronized (outbox) {
-            return draining;
-        }
-    }
-
-    /** Runs {@code write} on this connection's writer thread, after the writes queued before it. */
-    private void sendLater(Runnable write) {
-        synchronized (outbox) {
-            if (outbox.size() >= 8) {
-                return; // the writer is stuck; the send timeout is about to drop this peer
-            }
-            outbox.add(write);
-            if (draining) {
-                return;
-            }
-            draining = true;
-        }
-        heartbeat.writer(true);
-        Thread.ofVirtual().name("openenv-ws-writer").start(this::drain);
-    }
-
-    private void drain() {
-        while (true) {
-            Runnable next;
-            synchronized (outbox) {
-                next = outbox.poll();
-                if (next == null) {
-                    draining = false;
-                    heartbeat.writer(false);
-                    return;
-                }
-            }
-            writerSendSince = System.nanoTime() | 1;
-            try {
-                next.run();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "session " + sessionId() + ": send failed: " + e);
-            } finally {
-                writerSendSince = 0;
-            }
-        }
-    }
-
-    /** A send from the reader thread, watched by the send timeout. */
-    private void timedSend(Runnable write) {
-        readerSendSince = System.nanoTime() | 1;
-        try {
-            write.run();
-        } finally {
-            readerSendSince = 0;
-        }
     }
 
     /** Lets go of the session: ends an own one, detaches an attached one. Idempotent. */
@@ -416,10 +328,10 @@ public final class Connection implements WsListener {
             }
         }
         String answer = text;
-        timedSend(() -> ws.send(answer, true));
+        sends.timed(() -> ws.send(answer, true));
     }
 
-    /** Tells the peer of {@code failure} and closes; the caller's thread writes (see {@link #timedSend}, {@link #sendLater}). */
+    /** Tells the peer of {@code failure} and closes; the caller's thread writes (see {@link Sends}). */
     private void refuse(WsSession ws, Failure failure) {
         try {
             ws.send(codec.write(dialect.failure(failure)), true);
