@@ -1,34 +1,38 @@
 package dev.openenv.server.recording;
 
 /**
- * The text of a WebSocket frame's {@code data} member, as the client sent it: the recorder copies it into
- * its line instead of serializing the parsed action again (~0.4 µs of the step's thread per step at
+ * Where a WebSocket frame's {@code data} member lies in the frame's UTF-8 bytes, as the client sent it:
+ * the recorder copies those bytes into its line instead of serializing the parsed action again (~0.4 µs of the step's thread per step at
  * N = 64, a fifth of what recording cost pinned; BENCHMARKS.md).
  *
  * <p>Only for a frame the server's JSON parser has already accepted: the scan checks the frame's shape,
  * not its grammar. When the member's text could not stand in a JSON Lines record as it is — a line break
- * between its tokens, an escaped member name, anything but an object — it answers {@code null}, and the
- * caller serializes the parsed tree. A repeated {@code data} member gives the last one, as the parsed tree
+ * between its tokens, an escaped member name, anything but an object — it answers -1, and the caller
+ * serializes the parsed tree. The scan reads bytes: every byte of a multi-byte UTF-8 character is
+ * negative, so none is taken for a quote, a bracket or a comma. A repeated {@code data} member gives the last one, as the parsed tree
  * does.
  */
 final class FrameText {
     private FrameText() {}
 
-    /** The text of the object {@code frame}'s {@code data} member, or {@code null} (see the class comment). */
-    static String data(String frame) {
-        int n = frame.length();
+    /**
+     * Where the object {@code frame}'s {@code data} member's value lies: its first byte's index shifted left
+     * by 32, or'd with the index after its last byte; -1 when it cannot be taken (see the class comment).
+     */
+    static long data(byte[] frame) {
+        int n = frame.length;
         int i = space(frame, 0);
-        if (i >= n || frame.charAt(i) != '{') {
-            return null;
+        if (i >= n || frame[i] != '{') {
+            return -1;
         }
-        String found = null;
+        long found = -1;
         i++;
         while (true) {
             i = space(frame, i);
             if (i >= n) {
-                return null;
+                return -1;
             }
-            char c = frame.charAt(i);
+            byte c = frame[i];
             if (c == '}') {
                 return found;
             }
@@ -37,33 +41,33 @@ final class FrameText {
                 continue;
             }
             if (c != '"') {
-                return null;
+                return -1;
             }
             int nameEnd = stringEnd(frame, i);
             if (nameEnd < 0) {
-                return null;
+                return -1;
             }
-            boolean isData = nameEnd - i == 6 && frame.startsWith("data", i + 1);
+            boolean isData = nameEnd - i == 6 && frame[i + 1] == 'd' && frame[i + 2] == 'a' && frame[i + 3] == 't' && frame[i + 4] == 'a';
             i = space(frame, nameEnd);
-            if (i >= n || frame.charAt(i) != ':') {
-                return null;
+            if (i >= n || frame[i] != ':') {
+                return -1;
             }
             int start = space(frame, i + 1);
             int end = valueEnd(frame, start);
             if (end < 0) {
-                return null;
+                return -1;
             }
             if (isData) {
-                found = frame.charAt(start) == '{' ? frame.substring(start, end) : null;
+                found = frame[start] == '{' ? (long) start << 32 | end : -1;
             }
             i = end;
         }
     }
 
     /** The index after the string starting at {@code i}; -1 when it holds an escape or does not end. */
-    private static int stringEnd(String s, int i) {
-        for (int j = i + 1, n = s.length(); j < n; j++) {
-            char c = s.charAt(j);
+    private static int stringEnd(byte[] s, int i) {
+        for (int j = i + 1, n = s.length; j < n; j++) {
+            byte c = s[j];
             if (c == '"') {
                 return j + 1;
             }
@@ -78,15 +82,15 @@ final class FrameText {
      * The index after the value starting at {@code i}; -1 when a line break lies between its tokens (strict
      * JSON has none inside strings) or the frame ends first.
      */
-    private static int valueEnd(String s, int i) {
-        int n = s.length();
+    private static int valueEnd(byte[] s, int i) {
+        int n = s.length;
         if (i >= n) {
             return -1;
         }
         int depth = 0;
         boolean inString = false;
         for (int j = i; j < n; j++) {
-            char c = s.charAt(j);
+            byte c = s[j];
             if (inString) {
                 if (c == '\\') {
                     j++;
@@ -123,10 +127,10 @@ final class FrameText {
         return depth == 0 && !inString ? n : -1;
     }
 
-    private static int space(String s, int i) {
-        int n = s.length();
+    private static int space(byte[] s, int i) {
+        int n = s.length;
         while (i < n) {
-            char c = s.charAt(i);
+            byte c = s[i];
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
                 break;
             }

@@ -4,6 +4,7 @@ import dev.openenv.core.ResetRequest;
 import dev.openenv.core.json.WireCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,40 +40,74 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Recorder implements AutoCloseable {
     /** How an answer to a step starts on {@code /ws}, up to its envelope's members (ServerMessage.Observation). */
     private static final String ANSWER_HEAD = "{\"type\":\"observation\",\"data\":{\"observation\":";
+    /** Where the envelope's members begin in the answer: the head is ASCII, so in its chars and its UTF-8 bytes alike. */
     private static final int ENVELOPE_MEMBERS = ANSWER_HEAD.length() - "\"observation\":".length();
+    private static final byte[] RESET = ascii("{\"type\":\"reset\",\"time\":\"");
+    private static final byte[] STEP = ascii("{\"type\":\"step\",\"time\":\"");
+    private static final byte[] SESSION_ID = ascii("\",\"session_id\":");
+    private static final byte[] EPISODE_ID = ascii(",\"episode_id\":");
+    private static final byte[] STEP_NUMBER = ascii(",\"step\":");
+    private static final byte[] REQUEST = ascii(",\"request\":");
+    private static final byte[] ACTION = ascii(",\"action\":");
+    private static final byte[] NO_METADATA = ascii(",\"metadata\":{}");
+    private static final byte[] DURATION = ascii(",\"duration_ms\":");
+    /** Room for the constant parts of a line and its numbers, beyond its variable texts. */
+    private static final int LINE_SLACK = 160;
     private static final System.Logger LOG = System.getLogger(Recorder.class.getName());
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(java.time.ZoneOffset.UTC);
 
     /**
-     * An environment's current episode: its ids, quoted and escaped once per episode, and its step count.
-     * Used only inside the environment's strand (one call at a time), so it needs no lock of its own.
+     * An environment's current episode: its ids, quoted, escaped and encoded once per episode, and its step
+     * count. Used only inside the environment's strand (one call at a time), so it needs no lock of its own.
      */
     private static final class Episode {
-        final String session; // JSON text
-        final String id;      // JSON text: a string or null
+        final byte[] session; // JSON text, UTF-8
+        final byte[] id;      // JSON text, UTF-8: a string or null
         long steps;
 
         Episode(String session, String id) {
             this.session = quoted(session);
-            this.id = id == null ? "null" : quoted(id);
+            this.id = id == null ? ascii("null") : quoted(id);
         }
     }
 
-    /** The ISO-8601 text of one millisecond; many lines share one, so the last is kept (racy and benign). */
-    private record Stamp(long millis, String text) {}
+    /** The ISO-8601 text (UTF-8) of one millisecond; many lines share one, so the last is kept (racy and benign). */
+    private record Stamp(long millis, byte[] text) {}
 
     /**
-     * A step's line, begun (what happened, when, to whom, the action) and waiting for the answer's text.
-     * {@link #finish} it exactly once; a line never finished is never written.
+     * A line, begun (what happened, when, to whom, the input) and waiting for the answer's text. {@link
+     * #finish} it exactly once; a line never finished is never written. Its parts are kept as UTF-8 bytes
+     * and copied straight onto the writer's staging array ({@link LineWriter.Staged}): no text of the
+     * whole line is ever built.
      */
-    public final class Line {
-        private final StringBuilder text;
+    public final class Line implements LineWriter.Staged {
+        private final byte[] head;      // RESET or STEP
+        private final byte[] stamp;
+        private final Episode episode;
+        private final long step;
+        private final byte[] inputName; // REQUEST or ACTION
+        private final byte[] input;
+        private final int inputFrom;
+        private final int inputTo;
         private final ObjectNode envelope;
         private final long nanos;
         private boolean finished;
+        // Set by finish: the envelope's members, from "observation" on, without a leading comma.
+        private byte[] members;
+        private int membersFrom;
+        private int membersTo;
+        private boolean noMetadata;
 
-        private Line(StringBuilder text, ObjectNode envelope, long nanos) {
-            this.text = text;
+        private Line(byte[] head, Episode episode, long step, byte[] inputName, byte[] input, int inputFrom, int inputTo,
+                     ObjectNode envelope, long nanos) {
+            this.head = head;
+            this.stamp = time(System.currentTimeMillis());
+            this.episode = episode;
+            this.step = step;
+            this.inputName = inputName;
+            this.input = input;
+            this.inputFrom = inputFrom;
+            this.inputTo = inputTo;
             this.envelope = envelope;
             this.nanos = nanos;
         }
@@ -89,16 +124,46 @@ public final class Recorder implements AutoCloseable {
             finished = true;
             JsonNode metadata = envelope.get("metadata");
             if (answer != null && answer.startsWith(ANSWER_HEAD) && answer.endsWith("}}") && copyable(envelope, metadata)) {
-                text.append(',').append(answer, ENVELOPE_MEMBERS, answer.length() - 2);
-                if (metadata == null) {
-                    text.append(",\"metadata\":{}");
-                }
+                members = answer.getBytes(StandardCharsets.UTF_8);
+                membersFrom = ENVELOPE_MEMBERS;
+                membersTo = members.length - 2;
+                noMetadata = metadata == null;
             } else {
-                envelopeMembers(text, codec.write(envelope.get("observation")), envelope);
+                members = envelopeMembers(envelope).getBytes(StandardCharsets.UTF_8);
+                membersFrom = 0;
+                membersTo = members.length;
             }
-            text.append(",\"duration_ms\":");
-            millis(text, nanos);
-            lines.add(text.append("}\n").toString());
+            lines.add(this);
+        }
+
+        @Override
+        public int maxBytes() {
+            return LINE_SLACK + stamp.length + episode.session.length + episode.id.length + (inputTo - inputFrom)
+                    + (membersTo - membersFrom);
+        }
+
+        @Override
+        public int copyTo(byte[] dst, int at) {
+            at = put(dst, at, head, 0, head.length);
+            at = put(dst, at, stamp, 0, stamp.length);
+            at = put(dst, at, SESSION_ID, 0, SESSION_ID.length);
+            at = put(dst, at, episode.session, 0, episode.session.length);
+            at = put(dst, at, EPISODE_ID, 0, EPISODE_ID.length);
+            at = put(dst, at, episode.id, 0, episode.id.length);
+            at = put(dst, at, STEP_NUMBER, 0, STEP_NUMBER.length);
+            at = digits(dst, at, step);
+            at = put(dst, at, inputName, 0, inputName.length);
+            at = put(dst, at, input, inputFrom, inputTo);
+            dst[at++] = ',';
+            at = put(dst, at, members, membersFrom, membersTo);
+            if (noMetadata) {
+                at = put(dst, at, NO_METADATA, 0, NO_METADATA.length);
+            }
+            at = put(dst, at, DURATION, 0, DURATION.length);
+            at = millis(dst, at, nanos);
+            dst[at++] = '}';
+            dst[at++] = '\n';
+            return at;
         }
     }
 
@@ -120,7 +185,7 @@ public final class Recorder implements AutoCloseable {
     private final WireCodec codec = WireCodec.standard();
     /** Each environment's current episode (weak: an entry goes with its session's environment). */
     private final Map<Object, Episode> episodes = Collections.synchronizedMap(new WeakHashMap<>());
-    private volatile Stamp stamp = new Stamp(-1, "");
+    private volatile Stamp stamp = new Stamp(-1, new byte[0]);
 
     /** Records into {@code dir} (created if missing), starting a new file every {@code maxFileBytes}. */
     public Recorder(Path dir, long maxFileBytes) {
@@ -147,12 +212,8 @@ public final class Recorder implements AutoCloseable {
         }
         var episode = new Episode(sessionId, episodeId);
         episodes.put(env, episode);
-        String input = codec.write(request.toWire());
-        StringBuilder b = head("reset", episode, 0, "request", input, 256);
-        envelopeMembers(b, codec.write(envelope.get("observation")), envelope);
-        b.append(",\"duration_ms\":");
-        millis(b, nanos);
-        lines.add(b.append("}\n").toString());
+        byte[] input = codec.writeBytes(request.toWire());
+        new Line(RESET, episode, 0, REQUEST, input, 0, input.length, envelope, nanos).finish(null);
     }
 
     /**
@@ -173,10 +234,15 @@ public final class Recorder implements AutoCloseable {
             episodes.put(env, episode);
         }
         long step = ++episode.steps;
-        String sent = frame == null ? null : FrameText.data(frame);
-        String input = sent != null ? sent : codec.write(action);
-        int answer = frame == null ? 256 : Math.max(256, frame.length() * 2); // a guess: grown if short
-        return new Line(head("step", episode, step, "action", input, answer), envelope, nanos);
+        if (frame != null) {
+            byte[] sent = frame.getBytes(StandardCharsets.UTF_8);
+            long range = FrameText.data(sent);
+            if (range >= 0) {
+                return new Line(STEP, episode, step, ACTION, sent, (int) (range >>> 32), (int) range, envelope, nanos);
+            }
+        }
+        byte[] input = codec.writeBytes(action);
+        return new Line(STEP, episode, step, ACTION, input, 0, input.length, envelope, nanos);
     }
 
     /** Lines dropped because the writer was behind (or closed). */
@@ -189,23 +255,12 @@ public final class Recorder implements AutoCloseable {
         return lines.written();
     }
 
-    /** A line's start, in the order the reference's tools read best: what happened, when, to whom, the input. */
-    private StringBuilder head(String type, Episode episode, long step, String inputName, String input, int rest) {
-        return new StringBuilder(120 + episode.session.length() + episode.id.length() + input.length() + rest)
-                .append("{\"type\":\"").append(type)
-                .append("\",\"time\":\"").append(time(System.currentTimeMillis()))
-                .append("\",\"session_id\":").append(episode.session)
-                .append(",\"episode_id\":").append(episode.id)
-                .append(",\"step\":").append(step)
-                .append(",\"").append(inputName).append("\":").append(input);
-    }
-
     /** The envelope's members as the line holds them: observation, reward, done, metadata (always an object). */
-    private void envelopeMembers(StringBuilder b, String observation, ObjectNode envelope) {
+    private String envelopeMembers(ObjectNode envelope) {
         JsonNode reward = envelope.get("reward");
         JsonNode done = envelope.get("done");
         JsonNode metadata = envelope.get("metadata");
-        b.append(",\"observation\":").append(observation).append(",\"reward\":");
+        var b = new StringBuilder(256).append("\"observation\":").append(codec.write(envelope.get("observation"))).append(",\"reward\":");
         if (reward == null || !reward.isNumber() || !Double.isFinite(reward.doubleValue())) {
             b.append("null");
         } else {
@@ -217,30 +272,64 @@ public final class Recorder implements AutoCloseable {
         } else {
             b.append(codec.write(metadata));
         }
+        return b.toString();
     }
 
-    /** ISO-8601 of {@code millis}. */
-    private String time(long millis) {
+    /** ISO-8601 of {@code millis}, as UTF-8. */
+    private byte[] time(long millis) {
         Stamp s = stamp;
         if (s.millis() != millis) {
-            s = new Stamp(millis, Instant.ofEpochMilli(millis).toString());
+            s = new Stamp(millis, ascii(Instant.ofEpochMilli(millis).toString()));
             stamp = s;
         }
         return s.text();
     }
 
-    /** {@code nanos} as milliseconds with three decimals, without the cost of printing a double. */
-    private static void millis(StringBuilder b, long nanos) {
-        long micros = Math.max(0, nanos / 1000);
-        long frac = micros % 1000;
-        b.append(micros / 1000).append(frac < 10 ? ".00" : frac < 100 ? ".0" : ".").append(frac);
+    private static int put(byte[] dst, int at, byte[] src, int from, int to) {
+        System.arraycopy(src, from, dst, at, to - from);
+        return at + to - from;
     }
 
-    /** {@code text} as a JSON string, escaped as Jackson escapes it. */
-    private static String quoted(String text) {
+    /** The decimal digits of {@code n} (not negative), without making a string. */
+    private static int digits(byte[] dst, int at, long n) {
+        if (n > Integer.MAX_VALUE) {
+            at = digits(dst, at, n / 1_000_000_000L);
+            int low = (int) (n % 1_000_000_000L);
+            for (int i = at + 8; i >= at; i--, low /= 10) {
+                dst[i] = (byte) ('0' + low % 10);
+            }
+            return at + 9;
+        }
+        int v = (int) n;
+        int count = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10_000 ? 4 : v < 100_000 ? 5
+                : v < 1_000_000 ? 6 : v < 10_000_000 ? 7 : v < 100_000_000 ? 8 : v < 1_000_000_000 ? 9 : 10;
+        for (int i = at + count - 1; i >= at; i--, v /= 10) {
+            dst[i] = (byte) ('0' + v % 10);
+        }
+        return at + count;
+    }
+
+    /** {@code nanos} as milliseconds with three decimals, without the cost of printing a double. */
+    private static int millis(byte[] dst, int at, long nanos) {
+        long micros = Math.max(0, nanos / 1000);
+        at = digits(dst, at, micros / 1000);
+        dst[at++] = '.';
+        int frac = (int) (micros % 1000);
+        dst[at++] = (byte) ('0' + frac / 100);
+        dst[at++] = (byte) ('0' + frac / 10 % 10);
+        dst[at++] = (byte) ('0' + frac % 10);
+        return at;
+    }
+
+    /** {@code text} as a JSON string, escaped as Jackson escapes it, in UTF-8. */
+    private static byte[] quoted(String text) {
         var b = new StringBuilder(text.length() + 2).append('"');
         JsonStringEncoder.getInstance().quoteAsString(text, b);
-        return b.append('"').toString();
+        return b.append('"').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Writes what is staged, closes the file. Idempotent. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -91,6 +92,24 @@ class RecorderTest {
         JsonNode only = lines().getFirst();
         assertThat(only.path("episode_id").isNull()).isTrue();
         assertThat(only.path("step").asInt()).isEqualTo(1);
+    }
+
+    /** The numbers a line writes digit by digit: the step count and the duration in milliseconds with three decimals. */
+    @ParameterizedTest
+    @CsvSource({"0, 0.000", "999, 0.000", "1000, 0.001", "9999, 0.009", "10000, 0.010", "120000, 0.120",
+            "123456789, 123.456", "5000000000000, 5000000.000",
+            "9223372036854775807, 9223372036854.775"})
+    void numbersAreWrittenAsJsonWouldRead(long nanos, String millis) throws Exception {
+        Object env = new Object();
+        try (var recorder = new Recorder(dir, 1 << 20)) {
+            for (int i = 0; i < 12; i++) {
+                recorder.step("s", env, Map.of("i", i), null, envelope("{}", 1.0, false, null), nanos).finish(null);
+            }
+        }
+        List<String> raw = rawLines();
+        assertThat(raw).hasSize(12).allSatisfy(line -> assertThat(line).endsWith(",\"duration_ms\":" + millis + "}"));
+        assertThat(raw.get(8)).contains(",\"step\":9,");
+        assertThat(raw.get(11)).contains(",\"step\":12,");
     }
 
     @Test
