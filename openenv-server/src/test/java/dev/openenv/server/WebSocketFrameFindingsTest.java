@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What {@link WebSocketFrameFuzzTest} found, each as one fixed case. */
+/** What {@link WebSocketFrameFuzzTest} and {@link WebSocketMessageFuzzTest} found, each as one fixed case. */
 @Timeout(30)
 class WebSocketFrameFindingsTest {
     @RegisterExtension

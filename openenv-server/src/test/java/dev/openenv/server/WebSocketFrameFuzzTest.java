@@ -1,12 +1,13 @@
 package dev.openenv.server;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static dev.openenv.server.WsFuzzing.LIMIT;
+import static dev.openenv.server.WsFuzzing.TRY_LIMIT;
+import static dev.openenv.server.WsFuzzing.between;
+import static dev.openenv.server.WsFuzzing.garbageText;
+import static dev.openenv.server.WsFuzzing.pick;
+import static dev.openenv.server.WsFuzzing.weighted;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.openenv.core.json.WireCodec;
-import dev.openenv.envs.echo.EchoEnvironment;
-import dev.openenv.server.testing.Await;
-import dev.openenv.server.testing.WireTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,17 +17,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.stream.Collectors;
-import java.util.ArrayList;
 import java.util.Random;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A real server's {@code /ws} fed generated frame sequences over a raw socket (each case generated from its
@@ -42,72 +35,39 @@ import tools.jackson.databind.JsonNode;
  * no property-testing library): any opcode including the reserved ones, RSV bits, masked or not,
  * fragments with and without FIN, continuations without a start, control frames over 125 bytes and
  * fragmented, length fields that are not minimal or that lie (longer than what is sent, then the socket
- * closes), invalid UTF-8, JSON garbage in well-formed frames. After every sequence the server must still
- * serve: a fresh client on another connection resets and steps, the fuzzing connection's slot is freed,
- * and nothing was logged at SEVERE.
+ * closes), invalid UTF-8, JSON garbage as payload. After every sequence the server must still serve (see
+ * {@link WsFuzzing}): a fresh client on another connection resets and steps, the fuzzing connection's slot is
+ * freed, and nothing was logged at SEVERE. {@link WebSocketMessageFuzzTest} fuzzes what goes inside well-formed
+ * frames.
  *
  * <p>One server for the class (started before the first case, closed after the last); every socket is
- * closed by the case that opened it; each case is bounded by {@link #TRY_LIMIT}.
+ * closed by the case that opened it; each case is bounded by {@link WsFuzzing#TRY_LIMIT}.
  */
 @Timeout(300)
 class WebSocketFrameFuzzTest {
-    static final int LIMIT = 64 * 1024;
-    static final Duration TRY_LIMIT = Duration.ofSeconds(30);
-    static final WireCodec CODEC = WireCodec.standard();
-    static final Logger ROOT = Logger.getLogger(""); // Helidon's and ours
-    static final List<LogRecord> RECORDS = new CopyOnWriteArrayList<>();
-    static final Handler CAPTURE = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                RECORDS.add(r);
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    static EnvServer server;
+    static WsFuzzing target;
 
     @BeforeAll
     static void startTheServer() {
-        ROOT.addHandler(CAPTURE);
-        server = EnvServer.builder(EchoEnvironment::new).types(WireTypes.ECHO)
-                .config(c -> c.withHost("127.0.0.1").withPort(0).withMaxMessageBytes(LIMIT).withMaxConcurrentEnvs(4))
-                .start();
+        target = new WsFuzzing();
     }
 
     @AfterAll
     static void stopTheServer() {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            ROOT.removeHandler(CAPTURE);
+        if (target != null) {
+            target.close();
         }
     }
 
     @BeforeEach
     void forgetEarlierLogLines() {
-        RECORDS.clear();
+        target.forgetLogLines();
     }
 
     // ---- properties ----
 
-    static Stream<Long> seeds(int n) {
-        return LongStream.range(0, n).boxed();
-    }
-
     static Stream<Long> eighty() {
-        return seeds(80);
-    }
-
-    static Stream<Long> fifty() {
-        return seeds(50);
+        return WsFuzzing.seeds(80);
     }
 
     @ParameterizedTest(name = "case {0}")
@@ -117,97 +77,11 @@ class WebSocketFrameFuzzTest {
         List<Frame> frames = sequence(r);
         Ending ending = Ending.values()[r.nextInt(Ending.values().length)];
         assertTimeoutPreemptively(TRY_LIMIT, () -> {
-            try (Socket fuzz = upgraded()) {
+            try (Socket fuzz = upgraded(target.port())) {
                 send(fuzz, frames, ending);
             }
-            assertStillServing();
+            target.assertStillServing();
         });
-    }
-
-    /** A well-formed text frame holding any text: answered with exactly one frame, never blamed on the environment. */
-    @ParameterizedTest(name = "case {0}")
-    @MethodSource("eighty")
-    void garbageInAWellFormedFrameIsAnsweredAndTheSessionGoesOn(long seed) {
-        String text = garbageText(new Random(seed));
-        assertTimeoutPreemptively(TRY_LIMIT, () -> {
-            try (var ws = RawWs.open(server.port(), "/ws")) {
-                ws.sendText(text);
-                RawWs.Frame reply = ws.nextMessage();
-                assertThat(reply.opcode()).as("a text reply to %s", text).isEqualTo(RawWs.TEXT);
-                JsonNode json = CODEC.parse(reply.text());
-                assertThat(json.path("type").asString()).isIn("observation", "state", "mcp", "error");
-                assertThat(json.path("data").path("code").asString("")).as("reply %s", reply.text()).isNotEqualTo("EXECUTION_ERROR");
-                assertEcho(ws, "after garbage");
-            }
-            assertStillServing();
-        });
-    }
-
-    /**
-     * A valid message cut into fragments at any character boundary arrives whole. Only at character boundaries:
-     * a cut inside a multi-byte character is the known bug pinned by
-     * {@link WebSocketFrameFindingsTest#aCharacterSplitAcrossTwoFragmentsArrivesWhole} (Helidon decodes each
-     * fragment on its own); set {@code CUT_INSIDE_CHARACTERS} to see it found here too.
-     */
-    @ParameterizedTest(name = "case {0}")
-    @MethodSource("fifty")
-    void aMessageCutIntoFragmentsArrivesWhole(long seed) {
-        Random r = new Random(seed);
-        String message = unicode(r);
-        List<Integer> cuts = cuts(r);
-        assertTimeoutPreemptively(TRY_LIMIT, () -> {
-            byte[] whole = ("{\"type\":\"step\",\"data\":{\"message\":" + CODEC.write(message) + "}}").getBytes(StandardCharsets.UTF_8);
-            List<Integer> at = cuts.stream().map(c -> c % (whole.length + 1))
-                    .map(c -> CUT_INSIDE_CHARACTERS ? c : characterStart(whole, c)).distinct().sorted().collect(Collectors.toList());
-            try (var ws = RawWs.open(server.port(), "/ws")) {
-                int from = 0;
-                for (int i = 0; i <= at.size(); i++) {
-                    int to = i < at.size() ? at.get(i) : whole.length;
-                    ws.send(i == 0 ? RawWs.TEXT : RawWs.CONTINUATION, i == at.size(), Arrays.copyOfRange(whole, from, to));
-                    from = to;
-                }
-                JsonNode reply = CODEC.parse(ws.nextMessage().text());
-                assertThat(reply.path("data").path("observation").path("echoed_message").asString()).as(reply.toString()).isEqualTo(message);
-            }
-            assertStillServing();
-        });
-    }
-
-    /** Whether {@link #aMessageCutIntoFragmentsArrivesWhole} may cut inside a character (fails until the bug is fixed). */
-    static final boolean CUT_INSIDE_CHARACTERS = false;
-
-    /** {@code at}, moved back to the first byte of the UTF-8 character it falls in. */
-    static int characterStart(byte[] utf8, int at) {
-        int i = at;
-        while (i > 0 && i < utf8.length && (utf8[i] & 0xC0) == 0x80) {
-            i--;
-        }
-        return i;
-    }
-
-    // ---- what "still serving" means ----
-
-    static void assertStillServing() throws IOException {
-        try (var fresh = RawWs.open(server.port(), "/ws")) {
-            fresh.socket().setSoTimeout(5_000);
-            fresh.sendText("{\"type\":\"reset\",\"data\":{}}");
-            assertThat(CODEC.parse(fresh.nextMessage().text()).path("type").asString()).isEqualTo("observation");
-            assertEcho(fresh, "fresh client");
-        }
-        Await.until("every session ended (active: " + server.activeSessions() + ")", Duration.ofSeconds(10),
-                () -> server.activeSessions() == 0);
-        assertThat(RECORDS.stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()).map(WebSocketFrameFuzzTest::describe))
-                .as("SEVERE log records").isEmpty();
-    }
-
-    static void assertEcho(RawWs ws, String who) throws IOException {
-        ws.sendText("{\"type\":\"step\",\"data\":{\"message\":\"ping\"}}");
-        JsonNode step = CODEC.parse(ws.nextMessage().text());
-        assertThat(step.path("data").path("observation").path("echoed_message").asString()).as(who + ": " + step).isEqualTo("ping");
-    }
-
-    static String describe(LogRecord r) {
-        return r.getLevel() + " " + r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown());
     }
 
     // ---- the fuzzing peer ----
@@ -268,10 +142,10 @@ class WebSocketFrameFuzzTest {
         }
     }
 
-    static Socket upgraded() throws IOException {
+    static Socket upgraded(int port) throws IOException {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(5_000);
         OutputStream out = socket.getOutputStream();
         out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -337,29 +211,7 @@ class WebSocketFrameFuzzTest {
         }
     }
 
-    // ---- generators (each from a seeded Random; weights as in "3 in 7") ----
-
-    /** The index of the weight chosen, each with probability weight / sum. */
-    static int weighted(Random r, int... weights) {
-        int total = Arrays.stream(weights).sum();
-        int x = r.nextInt(total);
-        for (int i = 0; i < weights.length; i++) {
-            x -= weights[i];
-            if (x < 0) {
-                return i;
-            }
-        }
-        return weights.length - 1;
-    }
-
-    @SafeVarargs
-    static <T> T pick(Random r, T... values) {
-        return values[r.nextInt(values.length)];
-    }
-
-    static int between(Random r, int min, int max) {
-        return min + r.nextInt(max - min + 1);
-    }
+    // ---- generators (each from a seeded Random; weights as in "3 in 7"; the text ones are in WsFuzzing) ----
 
     static List<Frame> sequence(Random r) {
         List<Frame> frames = new ArrayList<>();
@@ -405,81 +257,5 @@ class WebSocketFrameFuzzTest {
         byte[] b = new byte[n];
         Arrays.fill(b, (byte) c);
         return b;
-    }
-
-    /** Any UTF-16 text of at most {@code max} chars, lone surrogates included. */
-    static String anyText(Random r, int max) {
-        char[] c = new char[r.nextInt(max + 1)];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = (char) (r.nextInt(4) == 0 ? r.nextInt(0x10000) : between(r, 0x20, 0x7e));
-        }
-        return new String(c);
-    }
-
-    /** Messages a client might send and many it should not: every type, wrong shapes, huge and deep values. */
-    static String garbageText(Random r) {
-        return switch (weighted(r, 5, 1, 1)) {
-            case 0 -> message(r);
-            case 1 -> {
-                String m = message(r);
-                yield m.substring(0, between(r, 0, 1000) % (m.length() + 1));
-            }
-            default -> anyText(r, 40);
-        };
-    }
-
-    static String message(Random r) {
-        String t = pick(r, "\"reset\"", "\"step\"", "\"state\"", "\"mcp\"", "\"bogus\"", "1", "null", "[\"step\"]", "{}");
-        String v = value(r);
-        return switch (r.nextInt(5)) {
-            case 0 -> "{\"type\":" + t + ",\"data\":" + v + "}";
-            case 1 -> "{\"type\":" + t + "}";
-            case 2 -> "{\"data\":" + v + "}";
-            case 3 -> "{\"type\":" + t + ",\"data\":" + v + ",\"type\":" + t + ",\"extra\":" + v + "}";
-            default -> v;
-        };
-    }
-
-    static String value(Random r) {
-        return switch (r.nextInt(5)) {
-            case 0 -> pick(r, "null", "true", "1", "-1.5", "1e400", "1" + "0".repeat(400), "99999999999", "\"x\"", "\"\\ud800\"",
-                    "[]", "{}", "[1,[2,[3]]]", "{\"message\":\"m\"}", "{\"message\":1}", "{\"message\":\"m\",\"x\":1}",
-                    "{\"seed\":\"7\"}", "{\"seed\":1e400}", "{\"seed\":" + "1" + "0".repeat(400) + "}", "{\"episode_id\":3}",
-                    "{\"index\":4294967296}", "{\"jsonrpc\":\"2.0\",\"method\":\"tools/list\",\"id\":1}");
-            case 1 -> deep(between(r, 1, 600));
-            // Just under Jackson's 500 levels: read, refused, and echoed back deeper in the error frame.
-            case 2 -> deep(between(r, 490, 500));
-            case 3 -> {
-                int d = between(r, 1, 600);
-                yield "[".repeat(d) + "]".repeat(d);
-            }
-            default -> "\"" + anyText(r, 30).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-        };
-    }
-
-    static String deep(int d) {
-        return "{\"message\":" + "[".repeat(d) + "]".repeat(d) + "}";
-    }
-
-    /** Text whose UTF-8 has one-, two-, three- and four-byte characters (whole surrogate pairs only). */
-    static String unicode(Random r) {
-        var s = new StringBuilder();
-        for (int i = 0, n = r.nextInt(61); i < n; i++) {
-            switch (r.nextInt(4)) {
-                case 0 -> s.append((char) between(r, 'a', 'z'));
-                case 1 -> s.append((char) between(r, 0xe0, 0xff));
-                case 2 -> s.append((char) between(r, 0x4e00, 0x4e40));
-                default -> s.append(pick(r, "\uD83D\uDE00", "\"", "\\", "\n"));
-            }
-        }
-        return s.toString();
-    }
-
-    static List<Integer> cuts(Random r) {
-        List<Integer> cuts = new ArrayList<>();
-        for (int i = 0, n = r.nextInt(9); i < n; i++) {
-            cuts.add(r.nextInt(10_001));
-        }
-        return cuts;
     }
 }
