@@ -8,42 +8,25 @@ import dev.openenv.core.json.WireCodec;
 import dev.openenv.core.protocol.ClientMessage;
 import dev.openenv.core.protocol.ServerMessage;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.JdkSslContext;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLContext;
 
 /**
  * The {@code /ws} session protocol with Netty's WebSocket codec, driven by the calling thread: the default
@@ -69,36 +52,22 @@ import javax.net.ssl.SSLContext;
  *   OPEN ──close()──▶ CLOSED
  *     └──server closed / network error / reply timeout──▶ LOST (every later call fails)
  * </pre>
- * Lock order: {@code reading}, then {@code this} (codec and pending requests), then {@code writing}.
+ * Lock order: {@code reading}, then {@code this} (codec and pending requests), then {@code writing}
+ * ({@link SocketWriter}'s). Connection setup is in {@link WebSocketSetup}.
  */
 public final class NettyWebSocketWire implements Wire {
-    /** Largest message accepted from a server (after reassembly of fragments). */
-    static final int MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
-    /** Requests one connection may have in flight; a trainer pipelining more has lost track of its replies. */
+    /** How often the idle poll looks at the socket and at the deadline of the read in progress. */
     private static final long WATCH_MILLIS = 100;
     private static final AtomicInteger IN_FLIGHT = new AtomicInteger();
-
-    private static final class Idle {
-        static final ScheduledThreadPoolExecutor POLLER = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "openenv-client-idle");
-            t.setDaemon(true);
-            return t;
-        });
-
-        static {
-            POLLER.setRemoveOnCancelPolicy(true);
-        }
-    }
 
     private final WireCodec codec = WireCodec.standard();
     private final ClientOptions options;
     private final Socket socket;
     private final InputStream in;
-    private final OutputStream out;
+    private final SocketWriter writer; // guarded by its own `writing` lock, last in the lock order
     private final EmbeddedChannel channel; // guarded by this: the protocol, no threads of its own
     private final InboundFrames frames = new InboundFrames();
     private final ReentrantLock reading = new ReentrantLock();
-    private final ReentrantLock writing = new ReentrantLock();
     private final byte[] buffer = new byte[64 * 1024]; // guarded by reading
     private final ArrayDeque<CompletableFuture<ServerMessage>> pending = new ArrayDeque<>(); // guarded by this
     private final CompletableFuture<Void> serverClosed = new CompletableFuture<>();
@@ -111,48 +80,17 @@ public final class NettyWebSocketWire implements Wire {
 
     private NettyWebSocketWire(ClientOptions options, URI uri) {
         this.options = options;
-        boolean tls = "wss".equalsIgnoreCase(uri.getScheme());
-        String host = uri.getHost();
-        if (host == null) {
-            throw new ConnectException("Failed to connect to " + uri + ": no host name in the URL", null);
-        }
-        int port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
-        long connectNanos = options.connectTimeout().toNanos();
-        long deadline = System.nanoTime() + connectNanos;
-        HttpHeaders headers = new DefaultHttpHeaders();
-        options.headers().forEach(headers::add);
-        var config = WebSocketClientProtocolConfig.newBuilder()
-                .webSocketUri(uri)
-                .version(WebSocketVersion.V13)
-                .customHeaders(headers)
-                .maxFramePayloadLength(MAX_MESSAGE_BYTES)
-                .handleCloseFrames(false) // answered below, keeping the server's code and reason
-                .dropPongFrames(true)
-                .withUTF8Validator(false) // Jackson rejects invalid UTF-8 when it parses the message: no second pass
-                .handshakeTimeoutMillis(Math.max(1, options.connectTimeout().toMillis()))
-                .build();
-        Socket s = new Socket();
-        try {
-            s.setTcpNoDelay(true);
-            s.connect(new InetSocketAddress(host, port), (int) Math.max(1, Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis())));
-            this.socket = s;
-            this.in = s.getInputStream();
-            this.out = s.getOutputStream();
-        } catch (IOException e) {
-            closeQuietly(s);
-            throw new ConnectException("Failed to connect to " + uri + ": " + e, e);
-        }
+        var to = WebSocketSetup.Endpoint.of(uri);
+        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        var connected = WebSocketSetup.open(to, options);
+        this.socket = connected.socket();
+        this.in = connected.in();
+        this.writer = new SocketWriter(connected.out());
         // Building the channel activates it: the TLS hello and the upgrade request are queued for the socket.
-        List<ChannelHandler> handlers = new ArrayList<>();
-        if (tls) {
-            handlers.add(sslContext(options).newHandler(ByteBufAllocator.DEFAULT, host, port));
-        }
-        handlers.addAll(List.of(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
-                new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(MAX_MESSAGE_BYTES), frames));
-        this.channel = new EmbeddedChannel(handlers.toArray(ChannelHandler[]::new));
-        this.watchdog = Idle.POLLER.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        this.channel = new EmbeddedChannel(WebSocketSetup.handlers(to, options, frames));
+        this.watchdog = WebSocketSetup.Idle.POLLER.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
         try {
-            flush(takeOutbound());
+            flush(SocketWriter.takeOutbound(channel));
             drive(frames.opened, deadline, () -> new TimeoutException("no WebSocket handshake within " + options.connectTimeout().toMillis() + " ms"));
             frames.opened.get(0, TimeUnit.NANOSECONDS);
         } catch (Exception e) {
@@ -170,16 +108,6 @@ public final class NettyWebSocketWire implements Wire {
     /** Requests sent and not yet answered (or failed), across all clients of this transport in this JVM. */
     public static int requestsInFlight() {
         return IN_FLIGHT.get();
-    }
-
-    private static JdkSslContext sslContext(ClientOptions options) {
-        try {
-            // The options' context, else the JVM's default trust (javax.net.ssl.trustStore et al.), as the JDK transport uses.
-            SSLContext context = options.sslContext() != null ? options.sslContext() : SSLContext.getDefault();
-            return new JdkSslContext(context, true, ClientAuth.NONE);
-        } catch (NoSuchAlgorithmException e) {
-            throw new ConnectException("No TLS available in this JVM: " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -212,10 +140,10 @@ public final class NettyWebSocketWire implements Wire {
             }
             pending.add(reply);
             IN_FLIGHT.incrementAndGet();
-            wire = takeOutbound();
-            writing.lock(); // taken before `this` is left, so frames reach the socket in the order of `pending`
+            wire = SocketWriter.takeOutbound(channel);
+            writer.lock(); // taken before `this` is left, so frames reach the socket in the order of `pending`
         }
-        writeAndUnlock(wire);
+        sent(writer.writeAndUnlock(wire));
         return reply;
     }
 
@@ -309,7 +237,7 @@ public final class NettyWebSocketWire implements Wire {
         long d = readDeadline;
         if (d != 0 && System.nanoTime() - d > 0) {
             deadlinePassed = true;
-            closeQuietly(socket);
+            SocketWriter.closeQuietly(socket);
             return;
         }
         if (!reading.tryLock()) {
@@ -346,7 +274,7 @@ public final class NettyWebSocketWire implements Wire {
             for (int i = 0; i < texts.size(); i++) {
                 answered.add(pending.poll()); // null: a message nobody asked for
             }
-            replies = takeOutbound(); // pongs, the answer to a close
+            replies = SocketWriter.takeOutbound(channel); // pongs, the answer to a close
             Object stray;
             while ((stray = channel.readInbound()) != null) {
                 ReferenceCountUtil.release(stray); // nothing else reaches the end of the pipeline; never let it pile up
@@ -430,7 +358,7 @@ public final class NettyWebSocketWire implements Wire {
                 try {
                     channel.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(codec.writeBytes(new ClientMessage.Close().toJson()))),
                             new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
-                    goodbye = takeOutbound();
+                    goodbye = SocketWriter.takeOutbound(channel);
                 } catch (Exception failed) {
                     goodbye = null; // the connection went down (see send): nothing to say goodbye on
                 }
@@ -455,72 +383,17 @@ public final class NettyWebSocketWire implements Wire {
         if (watchdog != null) {
             watchdog.cancel(false);
         }
-        closeQuietly(socket);
-    }
-
-    /** The bytes the protocol wants sent (caller holds this). */
-    private List<ByteBuf> takeOutbound() {
-        List<ByteBuf> bufs = new ArrayList<>(2);
-        Object o;
-        while ((o = channel.readOutbound()) != null) {
-            bufs.add((ByteBuf) o);
-        }
-        return bufs;
+        SocketWriter.closeQuietly(socket);
     }
 
     private void flush(List<ByteBuf> bufs) {
-        writing.lock();
-        writeAndUnlock(bufs);
+        sent(writer.flush(bufs));
     }
 
-    /** Writes {@code bufs} with {@code writing} held by this thread, then releases it; a failed write ends the session. */
-    private void writeAndUnlock(List<ByteBuf> bufs) {
-        IOException failed = null;
-        try {
-            writeLocked(bufs);
-        } catch (IOException e) {
-            failed = e;
-        } finally {
-            writing.unlock();
-        }
-        if (failed != null) { // failing takes `this`: never while holding `writing`
+    /** A failed write ends the session; called once {@code writing} is released, as failing takes {@code this}. */
+    private void sent(IOException failed) {
+        if (failed != null) {
             fail(new SessionLostException("Failed to send to the server: " + failed.getMessage(), failed));
-        }
-    }
-
-    private void writeLocked(List<ByteBuf> bufs) throws IOException {
-        try {
-            if (bufs.size() == 1) {
-                ByteBuf b = bufs.get(0);
-                b.getBytes(b.readerIndex(), out, b.readableBytes());
-            } else if (!bufs.isEmpty()) {
-                // Header and payload in one write: one segment on the wire, one syscall.
-                int size = 0;
-                for (ByteBuf b : bufs) {
-                    size += b.readableBytes();
-                }
-                byte[] all = new byte[size];
-                int at = 0;
-                for (ByteBuf b : bufs) {
-                    int len = b.readableBytes();
-                    b.getBytes(b.readerIndex(), all, at, len);
-                    at += len;
-                }
-                out.write(all);
-            }
-            out.flush();
-        } finally {
-            for (ByteBuf b : bufs) {
-                b.release();
-            }
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // closing: nothing left to tell anyone
         }
     }
 }
