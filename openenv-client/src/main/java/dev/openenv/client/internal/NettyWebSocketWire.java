@@ -45,9 +45,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread per waiting request ({@link #driveInBackground}); when nothing waits, a shared timer looks at the
  * socket ten times a second and handles what arrived (pings, the server's close). Reads have no socket
  * timeout (it would cost two more system calls per read); the same timer closes the socket of a read
- * whose reply deadline has passed. Requests may be pipelined (at
- * most {@value #MAX_PENDING} in flight: more fails at once rather than queueing without bound); replies are
- * matched to requests by order, as the protocol has no ids. States:
+ * whose reply deadline has passed. Requests may be pipelined (at most {@value #MAX_PENDING} in flight:
+ * more fails at once rather than queueing without bound), matched to replies by order (no ids). States:
  * <pre>
  *   OPEN ──close()──▶ CLOSED
  *     └──server closed / network error / reply timeout──▶ LOST (every later call fails)
@@ -82,12 +81,13 @@ public final class NettyWebSocketWire implements Wire {
         this.options = options;
         var to = WebSocketSetup.Endpoint.of(uri);
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        var handlers = WebSocketSetup.handlers(to, options, frames); // first: a TLS failure leaves no socket open
         var connected = WebSocketSetup.open(to, options);
         this.socket = connected.socket();
         this.in = connected.in();
         this.writer = new SocketWriter(connected.out());
         // Building the channel activates it: the TLS hello and the upgrade request are queued for the socket.
-        this.channel = new EmbeddedChannel(WebSocketSetup.handlers(to, options, frames));
+        this.channel = new EmbeddedChannel(handlers);
         this.watchdog = WebSocketSetup.Idle.POLLER.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
         try {
             flush(SocketWriter.takeOutbound(channel));
