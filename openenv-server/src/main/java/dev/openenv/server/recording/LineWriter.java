@@ -11,8 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Where the recorder's lines go: each whole line is copied, on the thread that made it, onto the end of
  * one shared staging array ({@link Staged}), under a lock held for that copy only; one writer thread wakes every
- * {@value #WAKE_MS} ms (a wake-up costs this project's VMs ~35 µs: every 2 ms that was 0.3 µs per step
- * at N = 64), takes the whole array (another takes its place) and copies it into its {@link RecordFile},
+ * {@value #WAKE_MS} ms while lines come ({@value #IDLE_WAKE_MS} ms when none came), takes the whole array
+ * (another takes its place) and copies it into its {@link RecordFile},
  * which reaches the disk at least every 200 ms, bypassing the page cache where it can; past the size
  * limit it starts the next file ({@code <prefix>-<n>.jsonl}), at a line's end. The staging array grows
  * while the writer is behind, up to {@value #STAGE_MAX} bytes; past that, lines are dropped and counted
@@ -22,11 +22,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * written, the file flushed and closed; later lines are dropped).
  */
 final class LineWriter implements AutoCloseable {
-    /** The staging array's first size, and the size it goes back to after a burst. */
-    static final int STAGE = 2 << 20;
+    /**
+     * The staging array's first size, and the size it goes back to after a burst: 5 ms of lines at ~65,000
+     * steps per second. Small on purpose: the two arrays (and the file's buffer) stay in the core's cache.
+     */
+    static final int STAGE = 256 << 10;
     /** The most the staging array may hold: lines beyond it, while the writer is behind, are dropped. */
     static final int STAGE_MAX = 64 << 20;
-    static final long WAKE_MS = 20;
+    /**
+     * How often the writer takes the stage while lines come. A wake-up costs this project's VMs ~35 µs, but
+     * a stage filled for 20 ms (2 MiB arrays, streamed through by every step and then by the writer) pushed
+     * the step path's own data out of the core's cache: pinned to one core, the steps' CPU was ~1 µs higher
+     * than with a 5 ms, 256 KiB stage (openenv-bench/NOTES.md, recording, fourth pass).
+     */
+    static final long WAKE_MS = 5;
+    /** How often the writer looks when nothing came at its last look (an idle server wakes it 50 times a second). */
+    static final long IDLE_WAKE_MS = 20;
     /** How long a line may wait in the writer's buffer before it is in the file. */
     static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final System.Logger LOG = System.getLogger(LineWriter.class.getName());
@@ -117,7 +128,7 @@ final class LineWriter implements AutoCloseable {
             long flushed = System.nanoTime();
             while (true) {
                 boolean stopping = closed;
-                write(stopping);
+                int took = write(stopping);
                 long now = System.nanoTime();
                 if (file != null && (stopping || now - flushed >= FLUSH_NANOS)) {
                     file.flush();
@@ -126,7 +137,7 @@ final class LineWriter implements AutoCloseable {
                 if (stopping) {
                     break;
                 }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WAKE_MS));
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(took > 0 ? WAKE_MS : IDLE_WAKE_MS));
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "recording stopped: " + e.getMessage(), e);
@@ -137,8 +148,11 @@ final class LineWriter implements AutoCloseable {
         }
     }
 
-    /** Takes what is staged ({@code last}: for good, later lines are dropped) and writes it, line by line across files. */
-    private void write(boolean last) throws IOException {
+    /**
+     * Takes what is staged ({@code last}: for good, later lines are dropped) and writes it, line by line
+     * across files; answers how many bytes it took.
+     */
+    private int write(boolean last) throws IOException {
         byte[] taken;
         int bytes;
         int lines;
@@ -170,6 +184,7 @@ final class LineWriter implements AutoCloseable {
         if (lines > 0) {
             written.addAndGet(lines);
         }
+        return bytes;
     }
 
     /** Just past the first line break at or after {@code from} (or {@code limit}). */

@@ -25,8 +25,8 @@ import java.util.Arrays;
  * (tmpfs on older kernels, some overlay file systems), the file is written through the page cache.
  */
 final class RecordFile implements AutoCloseable {
-    /** Bytes gathered before they are written. */
-    static final int BUFFER = 1 << 20;
+    /** Bytes gathered before they are written: small enough to stay in the core's cache beside the stage. */
+    static final int BUFFER = 256 << 10;
     private static final System.Logger LOG = System.getLogger(RecordFile.class.getName());
 
     private final Path path;
