@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Where the recorder's lines go: each whole line is copied, on the thread that made it, onto the end of
  * one shared staging array ({@link Staged}), under a lock held for that copy only; one writer thread wakes every
- * {@value #WAKE_MS} ms while lines come ({@value #IDLE_WAKE_MS} ms when none came), takes the whole array
+ * 20 ms while lines come (5 ms on one core, {@link #ONE_CORE}; 20 ms when none came), takes the whole array
  * (another takes its place) and copies it into its {@link RecordFile},
  * which reaches the disk at least every 200 ms, bypassing the page cache where it can; past the size
  * limit it starts the next file ({@code <prefix>-<n>.jsonl}), at a line's end. The staging array grows
@@ -23,19 +23,21 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class LineWriter implements AutoCloseable {
     /**
-     * The staging array's first size, and the size it goes back to after a burst: 5 ms of lines at ~65,000
-     * steps per second. Small on purpose: the two arrays (and the file's buffer) stay in the core's cache.
+     * Whether this process runs on one core (pinned with taskset, or a container's CPU limit of one): the
+     * writer then shares the steps' core, its cache included. Measured both ways (openenv-bench/NOTES.md,
+     * recording, fourth pass): on one core, a stage filled for 20 ms (2 MiB arrays, streamed through by
+     * every step and again by the writer, on a core with a 1 MiB L2 cache) pushed the step path's own data
+     * out of the cache — the steps' CPU was ~1 µs per step higher than with a 256 KiB stage taken every
+     * 5 ms; with more cores the small stage cost more than it saved (the writer's four times as many
+     * wake-ups, ~35 µs each on this project's VMs, land on a core the steps also use): −7 % steps/s.
      */
-    static final int STAGE = 256 << 10;
+    static final boolean ONE_CORE = Runtime.getRuntime().availableProcessors() == 1;
+    /** The staging array's first size, and the size it goes back to after a burst: one wake-up's lines, and some. */
+    static final int STAGE = ONE_CORE ? 256 << 10 : 2 << 20;
     /** The most the staging array may hold: lines beyond it, while the writer is behind, are dropped. */
     static final int STAGE_MAX = 64 << 20;
-    /**
-     * How often the writer takes the stage while lines come. A wake-up costs this project's VMs ~35 µs, but
-     * a stage filled for 20 ms (2 MiB arrays, streamed through by every step and then by the writer) pushed
-     * the step path's own data out of the core's cache: pinned to one core, the steps' CPU was ~1 µs higher
-     * than with a 5 ms, 256 KiB stage (openenv-bench/NOTES.md, recording, fourth pass).
-     */
-    static final long WAKE_MS = 5;
+    /** How often the writer takes the stage while lines come. */
+    static final long WAKE_MS = ONE_CORE ? 5 : 20;
     /** How often the writer looks when nothing came at its last look (an idle server wakes it 50 times a second). */
     static final long IDLE_WAKE_MS = 20;
     /** How long a line may wait in the writer's buffer before it is in the file. */

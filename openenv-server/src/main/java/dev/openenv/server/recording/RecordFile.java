@@ -11,7 +11,7 @@ import java.util.Arrays;
 
 /**
  * One record file, written by the recorder's writer thread only: lines are appended to a buffer and
- * written when {@value #BUFFER} bytes have gathered or {@link #flush()} is called.
+ * written when {@link #BUFFER} bytes have gathered or {@link #flush()} is called.
  *
  * <p>Where the file system allows it the file is opened with {@code O_DIRECT}: the lines go from one
  * reused buffer to the disk, not through the page cache. Written through the page cache, every line
@@ -25,8 +25,8 @@ import java.util.Arrays;
  * (tmpfs on older kernels, some overlay file systems), the file is written through the page cache.
  */
 final class RecordFile implements AutoCloseable {
-    /** Bytes gathered before they are written: small enough to stay in the core's cache beside the stage. */
-    static final int BUFFER = 256 << 10;
+    /** Bytes gathered before they are written: on one core, small enough to stay in its cache beside the stage. */
+    static final int BUFFER = LineWriter.ONE_CORE ? 256 << 10 : 1 << 20;
     private static final System.Logger LOG = System.getLogger(RecordFile.class.getName());
 
     private final Path path;

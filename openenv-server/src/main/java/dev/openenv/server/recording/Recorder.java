@@ -201,7 +201,8 @@ public final class Recorder implements AutoCloseable {
             throw new UncheckedIOException("cannot create the record directory " + dir + ": " + e.getMessage(), e);
         }
         this.lines = new LineWriter(created, "episodes-" + FILE_TIME.format(Instant.now()) + "-" + ProcessHandle.current().pid(), maxFileBytes);
-        LOG.log(System.Logger.Level.INFO, "recording episodes to {0} (files of at most {1} bytes)", created, maxFileBytes);
+        LOG.log(System.Logger.Level.INFO, "recording episodes to {0} (files of at most {1} bytes; lines taken every {2} ms{3})",
+                created, maxFileBytes, LineWriter.WAKE_MS, LineWriter.ONE_CORE ? ", one core: a small stage" : "");
     }
 
     /**
