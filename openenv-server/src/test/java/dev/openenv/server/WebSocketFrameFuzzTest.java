@@ -22,10 +22,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,24 +43,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(300)
 class WebSocketFrameFuzzTest {
-    static WsFuzzing target;
-
-    @BeforeAll
-    static void startTheServer() {
-        target = new WsFuzzing();
-    }
-
-    @AfterAll
-    static void stopTheServer() {
-        if (target != null) {
-            target.close();
-        }
-    }
-
-    @BeforeEach
-    void forgetEarlierLogLines() {
-        target.forgetLogLines();
-    }
+    @RegisterExtension
+    static final WsFuzzing target = new WsFuzzing();
 
     // ---- properties ----
 

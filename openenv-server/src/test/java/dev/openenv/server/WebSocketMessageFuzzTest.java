@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
@@ -37,24 +35,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Timeout(300)
 class WebSocketMessageFuzzTest {
-    static WsFuzzing target;
-
-    @BeforeAll
-    static void startTheServer() {
-        target = new WsFuzzing();
-    }
-
-    @AfterAll
-    static void stopTheServer() {
-        if (target != null) {
-            target.close();
-        }
-    }
-
-    @BeforeEach
-    void forgetEarlierLogLines() {
-        target.forgetLogLines();
-    }
+    @RegisterExtension
+    static final WsFuzzing target = new WsFuzzing();
 
     // ---- properties ----
 

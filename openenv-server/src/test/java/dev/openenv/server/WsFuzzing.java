@@ -18,17 +18,21 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import tools.jackson.databind.JsonNode;
 
 /**
  * What the two {@code /ws} fuzz tests ({@link WebSocketFrameFuzzTest}, {@link WebSocketMessageFuzzTest}) share: the
- * real server each class fuzzes (port 0, started before its first case, closed after its last) with the capture of
- * its log, what "still serving" means after a case, and the seeded generators of client text both draw from.
+ * real server each class fuzzes (a JUnit extension: port 0, started before its first case, closed after its last)
+ * with the capture of its log (forgotten before each case), what "still serving" means after a case, and the seeded generators of client text both draw from.
  *
  * <p>"Still serving": a fresh client on another connection resets and steps, every session has ended (so the
- * fuzzing connection's slot is freed), and nothing was logged at SEVERE since {@link #forgetLogLines()}.
+ * fuzzing connection's slot is freed), and nothing was logged at SEVERE since the case began.
  */
-final class WsFuzzing implements AutoCloseable {
+final class WsFuzzing implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
     static final int LIMIT = 64 * 1024;
     static final Duration TRY_LIMIT = Duration.ofSeconds(30);
     static final WireCodec CODEC = WireCodec.standard();
@@ -49,10 +53,11 @@ final class WsFuzzing implements AutoCloseable {
         @Override
         public void close() {}
     };
-    private final EnvServer server;
+    private EnvServer server;
 
     /** Captures the log, then starts an echo server on port 0 whose messages are limited to {@link #LIMIT}. */
-    WsFuzzing() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
         ROOT.addHandler(capture);
         try {
             server = EnvServer.builder(EchoEnvironment::new).types(WireTypes.ECHO)
@@ -68,14 +73,17 @@ final class WsFuzzing implements AutoCloseable {
         return server.port();
     }
 
-    void forgetLogLines() {
+    @Override
+    public void beforeEach(ExtensionContext context) {
         records.clear();
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
         try {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         } finally {
             ROOT.removeHandler(capture);
         }
